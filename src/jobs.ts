@@ -1,0 +1,5 @@
+import type { JobDefiner } from './lib/jobs.js';
+import { defineAuthJobs } from './modules/auth/index.js';
+
+/** Every feature's job definitions; server.ts starts them on one Agenda instance. */
+export const JOB_DEFINERS: JobDefiner[] = [defineAuthJobs];

@@ -1,0 +1,54 @@
+import mongoose from 'mongoose';
+
+// Query selector injection guard: objects with $-keys in filters become literal $eq matches
+// unless the code marks them with trusted(). strictQuery drops unknown filter paths.
+mongoose.set('sanitizeFilter', true);
+mongoose.set('strictQuery', true);
+mongoose.set('autoIndex', false);
+
+export { mongoose };
+
+/** Marks an operator object written by our own code, so sanitizeFilter leaves it alone. */
+export function trusted<T extends object>(filter: T): T {
+  return mongoose.trusted(filter) as T;
+}
+
+export async function connectDatabase(uri: string): Promise<typeof mongoose> {
+  await mongoose.connect(uri, {
+    serverSelectionTimeoutMS: 5000,
+  });
+  await ensureIndexes();
+  return mongoose;
+}
+
+/**
+ * Creates each model's declared indexes. syncIndexes cannot read FerretDB's index options,
+ * and createIndexes is idempotent on both servers.
+ */
+export async function ensureIndexes(): Promise<void> {
+  for (const model of Object.values(mongoose.models)) {
+    await model.createIndexes();
+  }
+}
+
+export function databaseReady(): boolean {
+  return mongoose.connection.readyState === 1;
+}
+
+export async function pingDatabase(): Promise<boolean> {
+  const db = mongoose.connection.db;
+  if (!db || !databaseReady()) return false;
+  try {
+    await db.admin().command({ ping: 1 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function disconnectDatabase(): Promise<void> {
+  await mongoose.disconnect();
+}
+
+export { resolveDatabase, NO_DATABASE_MESSAGE, type ResolvedDatabase } from './resolve.js';
+export { LauncherUnavailableError, buildLauncher, startLauncher, type RunningLauncher } from './ferretdb.js';

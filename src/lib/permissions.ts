@@ -1,0 +1,105 @@
+import type { RequestHandler } from 'express';
+import { ForbiddenError } from './errors.js';
+
+export const ROLES = ['admin', 'manager', 'coordinator', 'complaint_officer', 'staff'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Who may do what: the one table every route consults. An action ending in `.own` grants the
+ * base action only on records the user owns (see canOnRecord).
+ */
+const TABLE = {
+  'dashboard.view': ['admin', 'manager', 'coordinator', 'complaint_officer', 'staff'],
+  'profile.manage': ['admin', 'manager', 'coordinator', 'complaint_officer', 'staff'],
+  'users.manage': ['admin'],
+  'audit.read': ['admin'],
+  'desks.manage': ['admin'],
+  'routing.manage': ['admin'],
+
+  'partners.read': ['admin', 'manager', 'coordinator', 'complaint_officer', 'staff'],
+  'partners.create': ['admin', 'manager', 'coordinator'],
+  'partners.update': ['admin', 'manager'],
+  'partners.update.own': ['coordinator'],
+  'partners.export': ['admin', 'manager', 'coordinator', 'staff'],
+  'contacts.read': ['admin', 'manager', 'coordinator', 'complaint_officer', 'staff'],
+  'interactions.read': ['admin', 'manager', 'coordinator'],
+  'followups.read': ['admin', 'manager', 'coordinator'],
+  'events.read': ['admin', 'manager', 'coordinator', 'staff'],
+  'agreements.read': ['admin', 'manager', 'coordinator', 'staff'],
+  'plaques.read': ['admin', 'manager', 'coordinator', 'staff'],
+  'cases.read': ['admin', 'manager', 'coordinator', 'complaint_officer'],
+  'cases.create': ['admin', 'manager', 'coordinator', 'complaint_officer'],
+  'cases.read_restricted': ['admin', 'manager'],
+  'targets.read': ['admin', 'manager', 'coordinator', 'staff'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Action = keyof typeof TABLE;
+export const ACTIONS = Object.keys(TABLE) as Action[];
+
+export interface Actor {
+  _id: { toString(): string };
+  role: Role;
+}
+
+export function can(user: Pick<Actor, 'role'> | undefined | null, action: Action): boolean {
+  if (!user) return false;
+  return (TABLE[action] as readonly Role[]).includes(user.role);
+}
+
+/** Row scope: the full action, or its `.own` variant when the user owns the record. */
+export function canOnRecord(
+  user: Actor | undefined | null,
+  action: Action,
+  ownerId: { toString(): string } | null | undefined,
+): boolean {
+  if (!user) return false;
+  if (can(user, action)) return true;
+  const own = `${action}.own` as Action;
+  return own in TABLE && can(user, own) && ownerId != null && ownerId.toString() === user._id.toString();
+}
+
+export function rolesFor(action: Action): readonly Role[] {
+  return TABLE[action];
+}
+
+export type AccessRule = { kind: 'public' } | { kind: 'signedIn' } | { kind: 'action'; action: Action };
+
+/** A route guard carries its rule so tests can read every route's rule from the router. */
+export type Guard = RequestHandler & { accessRule: AccessRule };
+
+function guard(rule: AccessRule, handler: RequestHandler): Guard {
+  return Object.assign(handler, { accessRule: rule });
+}
+
+function wantsHtml(req: Parameters<RequestHandler>[0]): boolean {
+  return !req.path.startsWith('/api/') && req.accepts(['html', 'json']) === 'html';
+}
+
+function requireUser(req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]): boolean {
+  if (req.user) return true;
+  if (wantsHtml(req) && req.method === 'GET') {
+    res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
+  } else if (wantsHtml(req)) {
+    res.redirect('/login');
+  } else {
+    res.status(401).json({ error: { code: 'unauthorized', message: 'Sign in required' } });
+  }
+  return false;
+}
+
+export const publicRoute: Guard = guard({ kind: 'public' }, (_req, _res, next) => next());
+
+export const signedIn: Guard = guard({ kind: 'signedIn' }, (req, res, next) => {
+  if (requireUser(req, res)) next();
+});
+
+export function allow(action: Action): Guard {
+  return guard({ kind: 'action', action }, (req, res, next) => {
+    if (!requireUser(req, res)) return;
+    if (!can(req.user, action)) {
+      next(new ForbiddenError());
+      return;
+    }
+    next();
+  });
+}

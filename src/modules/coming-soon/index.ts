@@ -1,0 +1,1 @@
+export { comingSoonRouter } from './coming-soon.routes.js';
