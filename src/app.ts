@@ -9,9 +9,8 @@ import { errorHandler, notFound } from './middleware/errors.js';
 import { viewLocals } from './middleware/locals.js';
 import { requestLogger } from './middleware/request-logger.js';
 import { securityHeaders } from './middleware/security.js';
-import { healthRouter } from './modules/health/index.js';
 import { absoluteTimeout, passport, sessionMiddleware } from './modules/auth/index.js';
-import { mountRoutes } from './routes.js';
+import { mountEarlyRoutes, mountRoutes } from './routes.js';
 
 /** Builds the app without listening or connecting, so tests drive it directly. */
 export function createApp(): Express {
@@ -29,7 +28,7 @@ export function createApp(): Express {
   const staticOptions = { maxAge: config.isProduction ? '7d' : 0, index: false } as const;
   app.use('/public', express.static(publicDir, staticOptions));
   app.use('/vendor/bootstrap', express.static(join(rootDir, 'node_modules/bootstrap/dist'), staticOptions));
-  app.use(healthRouter);
+  mountEarlyRoutes(app);
 
   app.use(databaseGate);
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
