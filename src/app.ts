@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import { config } from './config/index.js';
-import { mongoose } from './lib/db/index.js';
+import { connectedClient } from './lib/db/index.js';
 import { publicDir, rootDir, viewsDir } from './lib/paths.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { databaseGate } from './middleware/database-gate.js';
@@ -33,7 +33,7 @@ export function createApp(): Express {
   app.use(databaseGate);
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '100kb' }));
-  app.use(sessionMiddleware(mongoose.connection.asPromise().then((c) => c.getClient())));
+  app.use(sessionMiddleware(connectedClient()));
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(absoluteTimeout);

@@ -58,7 +58,7 @@ const schema = Joi.object({
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
   TRUST_PROXY: Joi.number().integer().min(0).max(10),
   SMTP_URL: Joi.string().uri({ scheme: ['smtp', 'smtps'] }),
-  SMTP_FROM: Joi.string().email().when('SMTP_URL', { is: Joi.exist(), then: Joi.required() }),
+  SMTP_FROM: Joi.string().email({ tlds: false }).when('SMTP_URL', { is: Joi.exist(), then: Joi.required() }),
 })
   // Everything else in the environment (PATH, HOME, …) is not ours to judge.
   .unknown(true);
@@ -117,6 +117,9 @@ function localSecret(dataDir: string): string {
 }
 
 function fromProcess(): Config {
+  // A local .env fills in what the real environment leaves unset (never in tests).
+  const envFile = join(rootDir, '.env');
+  if (process.env.NODE_ENV !== 'test' && existsSync(envFile)) process.loadEnvFile(envFile);
   try {
     return loadConfig(process.env);
   } catch (err) {

@@ -1,3 +1,4 @@
+import type { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
 
 // Query selector injection guard: objects with $-keys in filters become literal $eq matches
@@ -29,6 +30,13 @@ export async function ensureIndexes(): Promise<void> {
   for (const model of Object.values(mongoose.models)) {
     await model.createIndexes();
   }
+}
+
+/** The driver client once mongoose has connected (the session store waits on this). */
+export function connectedClient(): Promise<MongoClient> {
+  const conn = mongoose.connection;
+  if (conn.readyState === 1) return Promise.resolve(conn.getClient());
+  return new Promise((resolve) => conn.once('connected', () => resolve(conn.getClient())));
 }
 
 export function databaseReady(): boolean {

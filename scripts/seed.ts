@@ -1,0 +1,38 @@
+// npm run seed: loads the demo data set (idempotent) and prints the demo logins.
+// Feature modules add their demo data to SEEDERS as they land.
+import { SYSTEM } from '../src/modules/audit/index.js';
+import { createUser, normaliseEmail, UserModel } from '../src/modules/users/index.js';
+import type { Role } from '../src/lib/permissions.js';
+import { withDatabase } from './cli.js';
+
+const DEMO_PASSWORD = process.env.SEED_PASSWORD ?? 'Chongqing-SEA-2025';
+
+const DEMO_USERS: { email: string; name: string; role: Role; locale: 'en' | 'zh-CN' }[] = [
+  { email: 'admin@alliance.example', name: 'Li Wei (admin)', role: 'admin', locale: 'en' },
+  { email: 'manager@alliance.example', name: 'Zhang Min', role: 'manager', locale: 'zh-CN' },
+  { email: 'coordinator@alliance.example', name: 'Chen Jing', role: 'coordinator', locale: 'en' },
+  { email: 'coordinator.th@alliance.example', name: 'Somchai Rattanakorn', role: 'coordinator', locale: 'en' },
+  { email: 'officer@alliance.example', name: 'Nguyen Thi Lan', role: 'complaint_officer', locale: 'en' },
+  { email: 'staff@alliance.example', name: 'Wang Fang', role: 'staff', locale: 'zh-CN' },
+];
+
+async function seedUsers(): Promise<void> {
+  for (const u of DEMO_USERS) {
+    if (await UserModel.exists({ email: normaliseEmail(u.email) })) continue;
+    await createUser({ ...u, password: DEMO_PASSWORD }, SYSTEM);
+  }
+}
+
+const SEEDERS: [string, () => Promise<void>][] = [['users', seedUsers]];
+
+await withDatabase(async () => {
+  for (const [name, seed] of SEEDERS) {
+    const started = Date.now();
+    await seed();
+    console.log(`seeded ${name} (${Date.now() - started} ms)`);
+  }
+});
+
+console.log('\nDemo logins (password for all: ' + DEMO_PASSWORD + '):');
+for (const u of DEMO_USERS) console.log(`  ${u.role.padEnd(18)} ${u.email}`);
+process.exit(0);
