@@ -11,7 +11,12 @@ const DEMO_USERS: { email: string; name: string; role: Role; locale: 'en' | 'zh-
   { email: 'admin@alliance.example', name: 'Li Wei (admin)', role: 'admin', locale: 'en' },
   { email: 'manager@alliance.example', name: 'Zhang Min', role: 'manager', locale: 'zh-CN' },
   { email: 'coordinator@alliance.example', name: 'Chen Jing', role: 'coordinator', locale: 'en' },
-  { email: 'coordinator.th@alliance.example', name: 'Somchai Rattanakorn', role: 'coordinator', locale: 'en' },
+  {
+    email: 'coordinator.th@alliance.example',
+    name: 'Somchai Rattanakorn',
+    role: 'coordinator',
+    locale: 'en',
+  },
   { email: 'officer@alliance.example', name: 'Nguyen Thi Lan', role: 'complaint_officer', locale: 'en' },
   { email: 'staff@alliance.example', name: 'Wang Fang', role: 'staff', locale: 'zh-CN' },
 ];

@@ -9,7 +9,11 @@ export interface RouteInfo {
 }
 
 interface LayerLike {
-  route?: { path: string; methods: Record<string, boolean>; stack: { handle: { accessRule?: AccessRule } }[] };
+  route?: {
+    path: string;
+    methods: Record<string, boolean>;
+    stack: { handle: { accessRule?: AccessRule } }[];
+  };
 }
 
 function join(base: string, path: string): string {
@@ -27,7 +31,11 @@ export function listRoutes(mounts: [string, Router][]): RouteInfo[] {
       // The guard must come first: anything before it would run for anonymous users.
       const first = layer.route.stack[0]?.handle.accessRule ? guard : undefined;
       for (const method of Object.keys(layer.route.methods)) {
-        out.push({ method: method.toUpperCase(), path: join(base, layer.route.path), rule: first?.handle.accessRule ?? null });
+        out.push({
+          method: method.toUpperCase(),
+          path: join(base, layer.route.path),
+          rule: first?.handle.accessRule ?? null,
+        });
       }
     }
   }

@@ -1,9 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { config } from '../config/index.js';
 import { AppError, NotFoundError, TooManyRequestsError, ValidationError } from '../lib/errors.js';
-import { translator } from '../lib/i18n.js';
 import { logger } from '../lib/logger.js';
-import { renderPage } from '../lib/views.js';
+import { renderPage, type FormSpec } from '../lib/views.js';
+import { applyViewLocals } from './locals.js';
 
 export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundError());
 
@@ -37,14 +37,19 @@ const PAGE_MESSAGE: Record<number, string> = {
   503: 'errors.unavailable',
 };
 
+/** Our own error keys (errors.csrf on a 403…) say more than the generic text for the status. */
+function pageMessage(appErr: AppError): string {
+  if (appErr.status === 400 || appErr.message.startsWith('errors.')) return appErr.message;
+  return PAGE_MESSAGE[appErr.status] ?? appErr.message;
+}
+
 function wantsJson(req: Parameters<ErrorRequestHandler>[1]): boolean {
   return req.path.startsWith('/api/') || req.accepts(['html', 'json']) !== 'html';
 }
 
 /** Re-shows the form the request came from, keeping what the user typed (lib/views formView). */
-async function rerenderForm(res: Response, body: unknown, appErr: AppError): Promise<void> {
-  const form = res.locals.form!;
-  const t = res.locals.t ?? translator(config.defaultLocale);
+async function rerenderForm(res: Response, form: FormSpec, body: unknown, appErr: AppError): Promise<void> {
+  const t = res.locals.t;
   const fields = appErr instanceof ValidationError ? appErr.fields : {};
   const errors = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, t(v)]));
   const extra = form.locals ? await form.locals(res.req, res) : {};
@@ -73,7 +78,9 @@ export const errorHandler: ErrorRequestHandler = async (err, req, res, next) => 
   if (appErr instanceof TooManyRequestsError) res.setHeader('Retry-After', String(appErr.retryAfterSeconds));
   if (appErr.status === 503) res.setHeader('Retry-After', '5');
 
-  const t = res.locals.t ?? translator(config.defaultLocale);
+  // Errors raised before the locals middleware (database gate, body parser) still get a full page.
+  if (!res.locals.t) applyViewLocals(req, res);
+  const t = res.locals.t;
   if (wantsJson(req)) {
     res.status(appErr.status).json({
       error: {
@@ -86,21 +93,25 @@ export const errorHandler: ErrorRequestHandler = async (err, req, res, next) => 
     return;
   }
 
-  try {
-    if (res.locals.form && appErr.status < 500 && appErr.status !== 403 && appErr.status !== 404) {
-      await rerenderForm(res, req.body, appErr);
-      return;
+  const form = res.locals.form;
+  if (form && appErr.status < 500 && appErr.status !== 403 && appErr.status !== 404) {
+    delete res.locals.form;
+    try {
+      await rerenderForm(res, form, req.body, appErr);
+    } catch (formErr) {
+      // The form cannot be shown again (its record is gone: 404): answer with that error instead.
+      await errorHandler(formErr, req, res, next);
     }
+    return;
+  }
+
+  try {
     await renderPage(
       res,
       'errors/error',
       {
         status: appErr.status,
-        message: t(
-          PAGE_MESSAGE[appErr.status] && appErr.status !== 400
-            ? PAGE_MESSAGE[appErr.status]!
-            : appErr.message,
-        ),
+        message: t(pageMessage(appErr)),
         stack: config.isProduction || appErr.status < 500 ? null : (err as Error).stack,
       },
       appErr.status,

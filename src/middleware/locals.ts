@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { config } from '../config/index.js';
 import { takeFlash } from '../lib/flash.js';
 import { formatDate, isLocale, translator } from '../lib/i18n.js';
@@ -6,7 +6,7 @@ import { can, canOnRecord, type Action } from '../lib/permissions.js';
 import { csrfToken } from './csrf.js';
 
 /** Everything a page needs: the user, their language and time zone, flash, CSRF and permissions. */
-export const viewLocals: RequestHandler = (req, res, next) => {
+export function applyViewLocals(req: Request, res: Response): void {
   const user = req.user ?? null;
   const sessionLocale = req.session?.locale;
   const locale = user?.locale ?? (isLocale(sessionLocale) ? sessionLocale : config.defaultLocale);
@@ -22,11 +22,16 @@ export const viewLocals: RequestHandler = (req, res, next) => {
   res.locals.currentPath = req.path;
   res.locals.currentUrl = req.originalUrl;
   res.locals.flashMessages = takeFlash(req);
-  res.locals.csrfToken = () => csrfToken(req);
+  // Without a session (database down) no form can be submitted anyway.
+  res.locals.csrfToken = () => (req.session ? csrfToken(req) : '');
   res.locals.can = (action: Action) => can(user, action);
   res.locals.canOnRecord = (action: Action, ownerId: unknown) =>
     canOnRecord(user, action, ownerId as { toString(): string } | null);
   res.locals.fmtDate = (value: Date | string | null | undefined, withTime = true) =>
     formatDate(value, locale, timeZone, withTime);
+}
+
+export const viewLocals: RequestHandler = (req, res, next) => {
+  applyViewLocals(req, res);
   next();
 };

@@ -24,5 +24,6 @@ describe('health check', () => {
     const page = await request(app).get('/login').set('Accept', 'text/html').expect(503);
     expect(page.headers['retry-after']).to.equal('5');
     expect(page.text).to.contain('database is unavailable');
+    expect(page.text, 'a full page in the layout').to.match(/^<!doctype html>/i);
   });
 });

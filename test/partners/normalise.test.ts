@@ -87,7 +87,11 @@ describe('partner search tokens', () => {
 
 describe('tags', () => {
   it('splits on ; and , (incl. full-width), trims and drops case-insensitive repeats', () => {
-    expect(parseTags(' cruise; Cruise ,  river  cruise，航空')).to.deep.equal(['cruise', 'river cruise', '航空']);
+    expect(parseTags(' cruise; Cruise ,  river  cruise，航空')).to.deep.equal([
+      'cruise',
+      'river cruise',
+      '航空',
+    ]);
     expect(parseTags('')).to.deep.equal([]);
   });
 });

@@ -84,13 +84,17 @@ export async function logout(req: Request, res: Response): Promise<void> {
 
 const SETUP_MARKER = 'setup';
 
-export async function showSetup(_req: Request, res: Response): Promise<void> {
+/** /setup exists only until the first user does: afterwards every request to it is a 404. */
+export async function setupOpen(_req: Request, _res: Response, next: NextFunction): Promise<void> {
   if ((await countUsers()) > 0) throw new NotFoundError();
+  next();
+}
+
+export async function showSetup(_req: Request, res: Response): Promise<void> {
   await renderPage(res, 'auth/setup', { values: {}, errors: {} });
 }
 
 export async function setup(req: Request, res: Response): Promise<void> {
-  if ((await countUsers()) > 0) throw new NotFoundError();
   // A unique marker makes two simultaneous first-run forms produce one administrator.
   const meta = mongoose.connection.db!.collection<{ _id: string; at: Date }>('meta');
   try {

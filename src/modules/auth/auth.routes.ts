@@ -11,6 +11,13 @@ export const authRouter = Router();
 authRouter.get('/login', publicRoute, validate({ query: loginQuery }), auth.showLogin);
 authRouter.post('/login', publicRoute, formView('auth/login'), validate({ body: loginSchema }), auth.login);
 authRouter.post('/logout', signedIn, validate({ body: Joi.object({}) }), auth.logout);
-authRouter.get('/setup', publicRoute, auth.showSetup);
-authRouter.post('/setup', publicRoute, formView('auth/setup'), validate({ body: setupSchema }), auth.setup);
+authRouter.get('/setup', publicRoute, auth.setupOpen, auth.showSetup);
+authRouter.post(
+  '/setup',
+  publicRoute,
+  auth.setupOpen,
+  formView('auth/setup'),
+  validate({ body: setupSchema }),
+  auth.setup,
+);
 authRouter.post('/locale', publicRoute, validate({ body: localeSchema }), auth.switchLocale);

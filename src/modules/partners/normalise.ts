@@ -5,7 +5,8 @@
  */
 
 // Scripts written without spaces between words: searched by character bigrams.
-const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}]/u;
+const UNSPACED =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}]/u;
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 
 /** Width-folds (全角 → ASCII), lower-cases and strips Latin accents (Hà Nội → ha noi). */
@@ -71,7 +72,8 @@ function stripCjkSuffix(word: string): string {
 export function nameKey(name: string): string {
   let words = (foldText(name).match(WORD) ?? []).map(stripCjkSuffix);
   words = words.filter((w) => !THAI_AFFIXES.includes(w));
-  for (const affix of THAI_AFFIXES) words = words.map((w) => (w.startsWith(affix) && w.length > affix.length ? w.slice(affix.length) : w));
+  for (const affix of THAI_AFFIXES)
+    words = words.map((w) => (w.startsWith(affix) && w.length > affix.length ? w.slice(affix.length) : w));
   // Drop legal-form words at the end, and "the"/"PT" at the start, keeping at least one word.
   while (words.length > 1 && LATIN_SUFFIXES.has(words[words.length - 1]!)) words.pop();
   while (words.length > 1 && LATIN_PREFIXES.has(words[0]!)) words.shift();
@@ -130,7 +132,8 @@ export function searchTokens(texts: (string | null | undefined)[]): string[] {
         } else {
           const chars = Array.from(run.text);
           if (chars.length < PREFIX_MIN) tokens.add(run.text);
-          for (let n = PREFIX_MIN; n <= Math.min(chars.length, PREFIX_MAX); n += 1) tokens.add(chars.slice(0, n).join(''));
+          for (let n = PREFIX_MIN; n <= Math.min(chars.length, PREFIX_MAX); n += 1)
+            tokens.add(chars.slice(0, n).join(''));
         }
       }
     }

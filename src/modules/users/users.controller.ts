@@ -42,7 +42,9 @@ export async function show(req: Request, res: Response): Promise<void> {
 
 /** Locals for re-showing the edit form after a rejected update. */
 export async function showLocals(req: Request): Promise<Record<string, unknown>> {
-  const user = await users.findUser(String(req.params.id));
+  // req.params is the app's again by the time the error middleware runs; the validated id stays.
+  const { id } = req.valid.params as { id: string };
+  const user = await users.findUser(id);
   return { ...formChoices(), user };
 }
 
