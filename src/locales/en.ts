@@ -1,3 +1,6 @@
+import { partners } from './en/partners.js';
+
+// Feature texts live in en/<feature>.ts (and zh-CN/<feature>.ts), one key per feature.
 export const en = {
   app: {
     name: 'Alliance CRM',
@@ -162,6 +165,7 @@ export const en = {
     formInvalid: 'Please correct the highlighted fields.',
     home: 'Go to the dashboard',
   },
+  partners,
   validation: {
     required: 'This field is required.',
     empty: 'This field is required.',

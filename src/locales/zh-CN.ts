@@ -1,4 +1,5 @@
 import type { Messages } from './en.js';
+import { partners } from './zh-CN/partners.js';
 
 export const zhCN: Messages = {
   app: {
@@ -163,6 +164,7 @@ export const zhCN: Messages = {
     formInvalid: '请更正标出的字段。',
     home: '返回工作台',
   },
+  partners,
   validation: {
     required: '此项为必填项。',
     empty: '此项为必填项。',

@@ -177,3 +177,24 @@ export function parseTags(input: string | string[] | null | undefined): string[]
 export function tagKey(tag: string): string {
   return foldText(tag.normalize('NFKC').trim().replace(/\s+/g, ' '));
 }
+
+/**
+ * A website as stored: http(s) only, host lower-cased, no trailing slash. Bare hosts get
+ * https://. Returns undefined when it is not a web address (javascript:, mailto:, junk).
+ */
+export function normaliseWebsite(input: string): string | undefined {
+  const trimmed = input.trim();
+  if (!trimmed) return undefined;
+  const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(trimmed) ? trimmed : `https://${trimmed}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    return undefined;
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname.includes('.'))
+    return undefined;
+  if (url.username || url.password) return undefined;
+  const path = url.pathname === '/' ? '' : url.pathname.replace(/\/+$/, '');
+  return `${url.protocol}//${url.host.toLowerCase()}${path}${url.search}`;
+}

@@ -1,0 +1,2 @@
+export { ContactModel, CONTACT_LANGUAGES, type Contact } from './contact.model.js';
+export { contactsOfPartner, type ContactOption } from './contacts.lookup.js';
