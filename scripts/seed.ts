@@ -4,6 +4,7 @@ import { SYSTEM } from '../src/modules/audit/index.js';
 import { createUser, normaliseEmail, UserModel } from '../src/modules/users/index.js';
 import type { Role } from '../src/lib/permissions.js';
 import { withDatabase } from './cli.js';
+import { seedPartners } from './seed/partners.js';
 
 const DEMO_PASSWORD = process.env.SEED_PASSWORD ?? 'Chongqing-SEA-2025';
 
@@ -28,7 +29,10 @@ async function seedUsers(): Promise<void> {
   }
 }
 
-const SEEDERS: [string, () => Promise<void>][] = [['users', seedUsers]];
+const SEEDERS: [string, () => Promise<void>][] = [
+  ['users', seedUsers],
+  ['partners', seedPartners],
+];
 
 await withDatabase(async () => {
   for (const [name, seed] of SEEDERS) {

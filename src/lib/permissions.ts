@@ -34,7 +34,13 @@ const TABLE = {
   // Deleting: managers/admins any; authors their own within 24 hours (checked by the service).
   'interactions.delete': ['admin', 'manager'],
   'interactions.delete.own': ['coordinator'],
+  // Editing: managers/admins any interaction; others the ones they logged.
+  'interactions.update': ['admin', 'manager'],
+  'interactions.update.own': ['coordinator'],
   'followups.read': ['admin', 'manager', 'coordinator'],
+  // Done/reschedule: managers/admins any follow-up; others those assigned to them or they logged.
+  'followups.update': ['admin', 'manager'],
+  'followups.update.own': ['coordinator'],
   'notifications.read': ['admin', 'manager', 'coordinator', 'complaint_officer', 'staff'],
   'events.read': ['admin', 'manager', 'coordinator', 'staff'],
   'events.write': ['admin', 'manager', 'coordinator'],
@@ -69,6 +75,16 @@ export function canOnRecord(
   if (can(user, action)) return true;
   const own = `${action}.own` as Action;
   return own in TABLE && can(user, own) && ownerId != null && ownerId.toString() === user._id.toString();
+}
+
+/**
+ * Whether the user may attempt the action on some record: the action itself or its `.own`
+ * variant. Route guards use this; services then check the record (canOnRecord).
+ */
+export function mayAttempt(user: Pick<Actor, 'role'> | undefined | null, action: Action): boolean {
+  if (can(user, action)) return true;
+  const own = `${action}.own` as Action;
+  return own in TABLE && can(user, own);
 }
 
 export function rolesFor(action: Action): readonly Role[] {
@@ -109,7 +125,7 @@ export const signedIn: Guard = guard({ kind: 'signedIn' }, (req, res, next) => {
 export function allow(action: Action): Guard {
   return guard({ kind: 'action', action }, (req, res, next) => {
     if (!requireUser(req, res)) return;
-    if (!can(req.user, action)) {
+    if (!mayAttempt(req.user, action)) {
       next(new ForbiddenError());
       return;
     }

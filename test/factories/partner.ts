@@ -1,5 +1,10 @@
 import type { Types } from 'mongoose';
-import { derivePartnerKeys, PartnerModel, type Partner, type PartnerType } from '../../src/modules/partners/index.js';
+import {
+  derivePartnerKeys,
+  PartnerModel,
+  type Partner,
+  type PartnerType,
+} from '../../src/modules/partners/index.js';
 
 let seq = 0;
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { can, ROLES, type Role } from '../../src/lib/permissions.js';
+import { mayAttempt, ROLES, type Role } from '../../src/lib/permissions.js';
 import { listRoutes, type RouteInfo } from '../../src/lib/route-table.js';
 import { ALL_MOUNTS } from '../../src/routes.js';
 import { loginAs, type LoggedIn } from '../support/agent.js';
@@ -62,7 +62,7 @@ describe('permissions: every route × every role', () => {
         const { agent, post } = rule.kind === 'signedIn' ? await loginAs(app(), role) : agents.get(role)!;
         const path = concretePath(route.path);
         const res = route.method === 'POST' ? await post(path) : await agent.get(path);
-        const allowed = rule.kind !== 'action' || can({ role }, rule.action);
+        const allowed = rule.kind !== 'action' || mayAttempt({ role }, rule.action);
         if (allowed ? res.status === 403 : res.status !== 403) {
           const action = rule.kind === 'action' ? rule.action : rule.kind;
           wrong.push(`${role} ${describeRoute(route)} (${action}) → ${res.status}`);

@@ -72,9 +72,9 @@ describe('administering users', () => {
       expect(page1).to.have.length(50);
       expect(first.text).to.contain('Next page');
       const href = nextPageHref(first.text);
-      expect(href).to.match(/^\?after=[A-Za-z0-9_-]+$/);
+      expect(href).to.match(/^\/admin\/users\?after=[A-Za-z0-9_-]+$/);
 
-      const second = await admin.agent.get(`/admin/users${href}`).expect(200);
+      const second = await admin.agent.get(href!).expect(200);
       const page2 = linkedIds(second.text, '/admin/users');
       expect(page2).to.have.length(10);
       expect(nextPageHref(second.text)).to.equal(undefined);
@@ -87,7 +87,7 @@ describe('administering users', () => {
       const first = await admin.agent.get('/admin/users?role=staff').expect(200);
       const href = nextPageHref(first.text);
       expect(href).to.contain('role=staff');
-      const second = await admin.agent.get(`/admin/users${href}`).expect(200);
+      const second = await admin.agent.get(href!).expect(200);
       const page2 = linkedIds(second.text, '/admin/users');
       expect(page2).to.have.length(2);
       expect(page2).not.to.include(admin.user._id.toHexString());

@@ -124,3 +124,51 @@ export interface PartnerListFilter {
   sort: PartnerSort;
   after?: string;
 }
+
+export const ownerSchema = Joi.object({ owner: objectId().allow('').empty('').default(null) });
+
+export const bulkSchema = Joi.object({
+  ids: Joi.alternatives()
+    .try(Joi.array().items(objectId()).min(1).max(500), objectId())
+    .custom((v: string | string[]) => (Array.isArray(v) ? v : [v]))
+    .required(),
+  operation: Joi.string().valid('owner', 'tag').required(),
+  owner: objectId().allow('').empty('').default(null),
+  tag: Joi.string()
+    .trim()
+    .max(TAG_MAX)
+    .allow('')
+    .when('operation', { is: 'tag', then: Joi.string().min(1).required() }),
+  back: Joi.string().max(2000).allow(''),
+});
+
+export const MERGE_CHOICES = ['keep', 'take', 'both'] as const;
+
+export const mergeQuery = Joi.object({
+  q: Joi.string().trim().max(100).allow(''),
+  otherId: objectId().allow(''),
+});
+
+export const mergeSchema = Joi.object({
+  otherId: objectId().required(),
+  ...Object.fromEntries(
+    [
+      'name',
+      'nameLocal',
+      'type',
+      'country',
+      'city',
+      'website',
+      'email',
+      'phone',
+      'allianceStatus',
+      'tags',
+      'owner',
+    ].map((f) => [
+      f,
+      Joi.string()
+        .valid(...MERGE_CHOICES)
+        .default('keep'),
+    ]),
+  ),
+});

@@ -331,3 +331,51 @@ export async function listPartners(
 }
 
 export { foldText };
+
+/** Owner reassignment and tagging of many partners from the list (managers and admins). */
+export async function bulkUpdate(
+  ids: string[],
+  change: { owner?: string | null; addTag?: string },
+  user: Express.User,
+  ctx: AuditContext,
+): Promise<number> {
+  if (!can(user, 'partners.bulk')) throw new ForbiddenError();
+  const owner = change.owner !== undefined ? await assertActiveOwner(change.owner) : undefined;
+  const partners = await PartnerModel.find(
+    { _id: trusted({ $in: ids.map((id) => new Types.ObjectId(id)) }), archivedAt: null },
+    { owner: 1, tags: 1, name: 1, nameLocal: 1, website: 1, lastInteractionAt: 1 },
+  ).lean<Partner[]>();
+  let changed = 0;
+  for (const p of partners) {
+    const set: Record<string, unknown> = {};
+    if (owner !== undefined && String(p.owner ?? '') !== String(owner ?? '')) set.owner = owner;
+    if (change.addTag && !p.tags.some((t) => tagKey(t) === tagKey(change.addTag!))) {
+      const tags = [...p.tags, change.addTag];
+      set.tags = tags;
+      Object.assign(set, derivePartnerKeys({ ...p, tags }));
+    }
+    if (!Object.keys(set).length) continue;
+    await PartnerModel.updateOne({ _id: p._id }, { $set: set });
+    await recordAudit(ctx, {
+      action: 'partner.update',
+      entity: 'partner',
+      entityId: p._id,
+      changes: diffFields(p, { ...p, ...set }, ['owner', 'tags']),
+      meta: { bulk: true },
+    });
+    changed += 1;
+  }
+  return changed;
+}
+
+/** Changes one partner's owner (managers and admins). */
+export async function reassignOwner(
+  id: string,
+  owner: string | null,
+  user: Express.User,
+  ctx: AuditContext,
+): Promise<Partner> {
+  const partner = await findLivePartner(id);
+  await bulkUpdate([partner._id.toHexString()], { owner }, user, ctx);
+  return findPartner(id);
+}

@@ -11,6 +11,7 @@ export {
   setLocale,
   setPassword,
   updateUser,
+  userNames,
   type PublicUser,
 } from './users.service.js';
 export { createUserSchema, setupSchema, type CreateUserInput } from './users.schemas.js';

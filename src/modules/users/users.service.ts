@@ -226,3 +226,18 @@ export async function loadSessionUser(id: string): Promise<Express.User | null> 
   ).lean<Express.User>();
   return user ?? null;
 }
+
+/** id → name for rows that show people (owners, authors): one query per page, no N+1. */
+export async function userNames(
+  ids: (Types.ObjectId | string | null | undefined)[],
+): Promise<Map<string, string>> {
+  const unique = [...new Set(ids.filter((id) => id != null).map(String))].filter((id) =>
+    Types.ObjectId.isValid(id),
+  );
+  if (!unique.length) return new Map();
+  const rows = await UserModel.find(
+    { _id: trusted({ $in: unique.map((id) => new Types.ObjectId(id)) }) },
+    { name: 1 },
+  ).lean<{ _id: Types.ObjectId; name: string }[]>();
+  return new Map(rows.map((r) => [r._id.toHexString(), r.name]));
+}
