@@ -5,6 +5,8 @@ import { createUser, normaliseEmail, UserModel } from '../src/modules/users/inde
 import type { Role } from '../src/lib/permissions.js';
 import { withDatabase } from './cli.js';
 import { seedPartners } from './seed/partners.js';
+import { seedContactsAndEvents } from './seed/contacts-events.js';
+import { seedInteractions } from './seed/interactions.js';
 
 const DEMO_PASSWORD = process.env.SEED_PASSWORD ?? 'Chongqing-SEA-2025';
 
@@ -32,6 +34,8 @@ async function seedUsers(): Promise<void> {
 const SEEDERS: [string, () => Promise<void>][] = [
   ['users', seedUsers],
   ['partners', seedPartners],
+  ['contacts and events', seedContactsAndEvents],
+  ['interactions', seedInteractions],
 ];
 
 await withDatabase(async () => {

@@ -10,6 +10,7 @@ import { viewLocals } from './middleware/locals.js';
 import { requestLogger } from './middleware/request-logger.js';
 import { securityHeaders } from './middleware/security.js';
 import { absoluteTimeout, passport, sessionMiddleware } from './modules/auth/index.js';
+import { unreadNotifications } from './modules/notifications/index.js';
 import { mountEarlyRoutes, mountRoutes } from './routes.js';
 
 /** Builds the app without listening or connecting, so tests drive it directly. */
@@ -38,6 +39,7 @@ export function createApp(): Express {
   app.use(passport.session());
   app.use(absoluteTimeout);
   app.use(viewLocals);
+  app.use(unreadNotifications);
   app.use(csrfProtection);
 
   mountRoutes(app);

@@ -1,4 +1,9 @@
 import { partners } from './en/partners.js';
+import { interactions } from './en/interactions.js';
+import { followUps } from './en/follow-ups.js';
+import { notifications } from './en/notifications.js';
+import { contacts } from './en/contacts.js';
+import { events } from './en/events.js';
 
 // Feature texts live in en/<feature>.ts (and zh-CN/<feature>.ts), one key per feature.
 export const en = {
@@ -166,6 +171,11 @@ export const en = {
     home: 'Go to the dashboard',
   },
   partners,
+  interactions,
+  followUps,
+  notifications,
+  contacts,
+  events,
   validation: {
     required: 'This field is required.',
     empty: 'This field is required.',

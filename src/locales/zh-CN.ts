@@ -1,5 +1,10 @@
 import type { Messages } from './en.js';
 import { partners } from './zh-CN/partners.js';
+import { interactions } from './zh-CN/interactions.js';
+import { followUps } from './zh-CN/follow-ups.js';
+import { notifications } from './zh-CN/notifications.js';
+import { contacts } from './zh-CN/contacts.js';
+import { events } from './zh-CN/events.js';
 
 export const zhCN: Messages = {
   app: {
@@ -165,6 +170,11 @@ export const zhCN: Messages = {
     home: '返回工作台',
   },
   partners,
+  interactions,
+  followUps,
+  notifications,
+  contacts,
+  events,
   validation: {
     required: '此项为必填项。',
     empty: '此项为必填项。',

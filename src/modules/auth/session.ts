@@ -41,8 +41,10 @@ export function sessionMiddleware(clientPromise: Promise<MongoClient>): RequestH
 /** Ends sessions older than the absolute lifetime, however active they have been. */
 export const absoluteTimeout: RequestHandler = (req, res, next) => {
   if (!req.user) return next();
-  const since = req.session.signedInAt;
-  if (since && Date.now() - since <= ABSOLUTE_TIMEOUT_MS) return next();
+  // passport saves the regenerated session before the login handler stamps signedInAt, so a
+  // request racing that save may see a user without it: start the clock then.
+  const since = (req.session.signedInAt ??= Date.now());
+  if (Date.now() - since <= ABSOLUTE_TIMEOUT_MS) return next();
   req.session.destroy(() => {
     res.clearCookie(SESSION_COOKIE);
     if (req.method === 'GET' && req.accepts(['html', 'json']) === 'html') {

@@ -12,11 +12,6 @@ export interface Section {
 }
 
 export const PENDING_SECTIONS: Section[] = [
-  { path: '/partners', navKey: 'nav.partners', action: 'partners.read' },
-  { path: '/contacts', navKey: 'nav.contacts', action: 'contacts.read' },
-  { path: '/interactions', navKey: 'nav.interactions', action: 'interactions.read' },
-  { path: '/follow-ups', navKey: 'nav.followUps', action: 'followups.read' },
-  { path: '/events', navKey: 'nav.events', action: 'events.read' },
   { path: '/agreements', navKey: 'nav.agreements', action: 'agreements.read' },
   { path: '/plaques', navKey: 'nav.plaques', action: 'plaques.read' },
   { path: '/cases', navKey: 'nav.cases', action: 'cases.read' },

@@ -18,6 +18,7 @@ export const CONTACT_LANGUAGES = [
   'de',
   'ru',
 ] as const;
+export type ContactLanguage = (typeof CONTACT_LANGUAGES)[number];
 
 const contactSchema = new Schema(
   {
@@ -37,12 +38,17 @@ const contactSchema = new Schema(
     // Derived on write: sort and search keys (see partners' normalise.ts).
     sortName: { type: String, required: true },
     searchTokens: { type: [String], default: [] },
+    // Copy of the partner's country for the list filter (kept current by onPartnerUpdated and merges).
+    partnerCountry: { type: String, default: null },
   },
   { timestamps: true, collection: 'contacts' },
 );
 
 contactSchema.index({ partner: 1, archivedAt: 1, primary: -1, sortName: 1 });
 contactSchema.index({ archivedAt: 1, sortName: 1, _id: 1 });
+contactSchema.index({ partner: 1, archivedAt: 1, sortName: 1, _id: 1 });
+contactSchema.index({ archivedAt: 1, partnerCountry: 1, sortName: 1, _id: 1 });
+contactSchema.index({ archivedAt: 1, languages: 1, sortName: 1, _id: 1 });
 contactSchema.index({ searchTokens: 1 });
 contactSchema.index({ email: 1 });
 

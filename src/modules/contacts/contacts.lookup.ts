@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { trusted } from '../../lib/db/index.js';
 import { ContactModel } from './contact.model.js';
 
 export interface ContactOption {
@@ -17,4 +18,20 @@ export async function contactsOfPartner(partnerId: Types.ObjectId | string): Pro
   )
     .sort({ primary: -1, sortName: 1 })
     .lean<ContactOption[]>();
+}
+
+/** Live contacts of several partners in one query (event pickers), by partner then primary and name. */
+export async function contactsOfPartners(
+  partnerIds: (Types.ObjectId | string)[],
+  limit = 500,
+): Promise<(ContactOption & { partner: Types.ObjectId })[]> {
+  const ids = [...new Set(partnerIds.map(String))].map((id) => new Types.ObjectId(id));
+  if (!ids.length) return [];
+  return ContactModel.find(
+    { partner: trusted({ $in: ids }), archivedAt: null },
+    { name: 1, nameLocal: 1, title: 1, primary: 1, partner: 1 },
+  )
+    .sort({ partner: 1, primary: -1, sortName: 1, _id: 1 })
+    .limit(limit)
+    .lean<(ContactOption & { partner: Types.ObjectId })[]>();
 }

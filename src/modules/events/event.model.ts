@@ -14,12 +14,18 @@ const eventSchema = new Schema(
     contacts: { type: [Schema.Types.ObjectId], ref: 'Contact', default: [] },
     createdBy: { type: Schema.Types.ObjectId, ref: 'User', default: null },
     archivedAt: { type: Date, default: null },
+    // Derived on write: search keys, and the event's last day (endsAt, else startsAt) for
+    // "upcoming" (not over yet) versus "past".
     searchTokens: { type: [String], default: [] },
+    lastDay: { type: Date, default: null },
   },
   { timestamps: true, collection: 'events' },
 );
 
+// Dates are calendar days stored as UTC midnight (see events/dates.ts).
 eventSchema.index({ archivedAt: 1, startsAt: -1, _id: -1 });
+eventSchema.index({ archivedAt: 1, lastDay: 1, startsAt: 1, _id: 1 });
+eventSchema.index({ archivedAt: 1, country: 1, startsAt: -1, _id: -1 });
 eventSchema.index({ partners: 1, startsAt: -1 });
 eventSchema.index({ contacts: 1 });
 eventSchema.index({ searchTokens: 1 });

@@ -1,0 +1,51 @@
+import { registerEventSection } from '../events/index.js';
+import { onPartnerUpdated, registerPartnerLink, registerPartnerSection } from '../partners/index.js';
+import { loadEventInteractions, loadPartnerTimeline } from './extensions.js';
+import { moveInteractions, syncPartnerFacts } from './interactions.service.js';
+
+// Interactions hang off partners and events through their registries (they never import us).
+registerPartnerSection({
+  key: 'timeline',
+  order: 20,
+  view: 'interactions/partner-section',
+  load: loadPartnerTimeline,
+});
+registerPartnerLink({ name: 'interactions', move: moveInteractions });
+onPartnerUpdated(syncPartnerFacts);
+registerEventSection({
+  key: 'interactions',
+  order: 20,
+  view: 'interactions/event-section',
+  load: loadEventInteractions,
+});
+
+export {
+  InteractionModel,
+  INTERACTION_KINDS,
+  type Interaction,
+  type InteractionKind,
+} from './interaction.model.js';
+export {
+  canDeleteInteraction,
+  canEditInteraction,
+  createInteraction,
+  deleteInteraction,
+  findInteraction,
+  listInteractions,
+  refreshLastInteraction,
+  updateInteraction,
+} from './interactions.service.js';
+export {
+  canChangeFollowUp,
+  listFollowUps,
+  markFollowUpDone,
+  rescheduleFollowUp,
+} from './follow-ups.service.js';
+export {
+  claimReminder,
+  defineFollowUpJobs,
+  JOB_REMIND_FOLLOW_UPS,
+  remindDueFollowUps,
+} from './follow-ups.jobs.js';
+export { localDateTimeToUtc, toLocalDateTimeInput, toLocalDay } from './local-time.js';
+export { followUpsRouter, interactionsRouter, partnerInteractionsRouter } from './interactions.routes.js';

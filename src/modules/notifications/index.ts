@@ -1,0 +1,10 @@
+export { NotificationModel, type Notification } from './notification.model.js';
+export {
+  listNotifications,
+  markAllRead,
+  markRead,
+  notify,
+  unreadCount,
+  type NotificationInput,
+} from './notifications.service.js';
+export { notificationsRouter, unreadNotifications } from './notifications.routes.js';
