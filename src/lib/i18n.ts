@@ -54,35 +54,3 @@ export function formatDate(
   if (Number.isNaN(d.getTime())) return '';
   return formatter(locale, timeZone, withTime).format(d);
 }
-
-function zoneOffsetMs(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return asUtc - Math.floor(instant / 1000) * 1000;
-}
-
-/** Midnight at the start of a calendar day (YYYY-MM-DD) in a time zone, as a UTC instant. */
-export function startOfDayInZone(day: string, timeZone: string): Date {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const guess = Date.UTC(y, m - 1, d);
-  const first = guess - zoneOffsetMs(guess, timeZone);
-  // A second pass settles days whose offset differs from the guess's (DST changes).
-  return new Date(guess - zoneOffsetMs(first, timeZone));
-}

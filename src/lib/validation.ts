@@ -2,6 +2,7 @@ import Joi from 'joi';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Types } from 'mongoose';
 import { BadRequestError, NotFoundError, ValidationError, type FieldErrors } from './errors.js';
+import { isCountryCode } from './countries.js';
 import type { Translate } from './i18n.js';
 
 export { Joi };
@@ -94,3 +95,12 @@ export function validate(schemas: Schemas): RequestHandler {
 }
 
 export const idParams = Joi.object({ id: objectId().required() });
+
+/** A list filter on an ISO 3166-1 country: empty for any, else a known code (upper-cased). */
+export const countryFilter = () =>
+  Joi.string()
+    .trim()
+    .uppercase()
+    .custom((v: string, helpers) => (!v || isCountryCode(v) ? v : helpers.error('any.invalid')))
+    .allow('')
+    .default('');

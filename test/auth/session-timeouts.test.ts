@@ -77,6 +77,17 @@ describe('session timeouts', () => {
     expect((await UserModel.findById(me.user._id).lean())?.name).to.equal('Unchanged');
   });
 
+  it('when a signed-in session was saved before its start time was stamped, then it keeps working and the clock starts', async () => {
+    const me = await loginAs(app(), 'staff');
+    const stored = await sessionOf(me);
+    await sessions().updateOne({ _id: stored._id }, { $unset: { 'session.signedInAt': '' } });
+
+    const before = Date.now();
+    await me.agent.get('/profile').expect(200);
+    const after = await sessionOf(me);
+    expect(after.session.signedInAt).to.be.a('number').and.to.be.at.least(before);
+  });
+
   it('when a session is 11 hours old and active, then it still works', async () => {
     const me = await loginAs(app(), 'staff');
     const stored = await sessionOf(me);

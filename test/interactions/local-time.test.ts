@@ -4,7 +4,7 @@ import {
   toLocalDateTimeInput,
   toLocalDay,
 } from '../../src/modules/interactions/index.js';
-import { isDay, isLocalDateTime, nextDay } from '../../src/modules/interactions/local-time.js';
+import { isDay, isLocalDateTime, nextDay } from '../../src/lib/local-time.js';
 
 describe('local wall-clock times ↔ UTC', () => {
   it('when a time is entered in Asian zones, then it converts by their offset', () => {

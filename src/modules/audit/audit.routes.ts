@@ -1,17 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import { allow } from '../../lib/permissions.js';
 import { Joi, objectId, validate } from '../../lib/validation.js';
-import { startOfDayInZone } from '../../lib/i18n.js';
+import { isDay, nextDay, startOfDayInZone } from '../../lib/local-time.js';
 import { renderPage } from '../../lib/views.js';
 import { activeUsers } from '../users/index.js';
 import { auditFacets, listAudit, type AuditFilter } from './audit.service.js';
 
 // A calendar day as the date input sends it (Joi's isoDate() would rewrite it to a full timestamp).
-const day = Joi.string()
-  .pattern(/^\d{4}-\d{2}-\d{2}$/)
-  .custom((v: string, helpers) =>
-    Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ? helpers.error('date.base') : v,
-  );
+const day = Joi.string().custom((v: string, helpers) => (isDay(v) ? v : helpers.error('date.base')));
 
 const auditQuery = Joi.object({
   actor: objectId().allow(''),
@@ -34,12 +30,6 @@ const auditQuery = Joi.object({
   to: day.allow(''),
   after: Joi.string().max(200).allow(''),
 });
-
-function nextDay(day: string): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
 
 async function index(req: Request, res: Response): Promise<void> {
   const raw = req.valid.query as Record<string, string | Date | undefined>;

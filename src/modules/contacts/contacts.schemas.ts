@@ -1,5 +1,4 @@
-import { isCountryCode } from '../../lib/countries.js';
-import { Joi, objectId } from '../../lib/validation.js';
+import { Joi, objectId, countryFilter } from '../../lib/validation.js';
 import { CONTACT_LANGUAGES, type ContactLanguage } from './contact.model.js';
 
 const optionalText = (max: number) =>
@@ -77,12 +76,7 @@ export const returnToSchema = Joi.object({
 
 export const contactListQuery = Joi.object({
   q: Joi.string().trim().max(100).allow(''),
-  country: Joi.string()
-    .trim()
-    .uppercase()
-    .custom((v: string, helpers) => (!v || isCountryCode(v) ? v : helpers.error('any.invalid')))
-    .allow('')
-    .default(''),
+  country: countryFilter(),
   language: Joi.string()
     .valid(...CONTACT_LANGUAGES, '')
     .default(''),

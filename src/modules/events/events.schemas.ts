@@ -1,5 +1,5 @@
 import { isCountryCode } from '../../lib/countries.js';
-import { Joi, objectId } from '../../lib/validation.js';
+import { Joi, objectId, countryFilter } from '../../lib/validation.js';
 import { parseDay } from './dates.js';
 
 const optionalText = (max: number) =>
@@ -77,12 +77,7 @@ export const EVENT_WHEN = ['upcoming', 'past'] as const;
 
 export const eventListQuery = Joi.object({
   q: Joi.string().trim().max(100).allow(''),
-  country: Joi.string()
-    .trim()
-    .uppercase()
-    .custom((v: string, helpers) => (!v || isCountryCode(v) ? v : helpers.error('any.invalid')))
-    .allow('')
-    .default(''),
+  country: countryFilter(),
   year: Joi.number().integer().min(1900).max(2200).allow('').empty('').default(null),
   when: Joi.string()
     .valid(...EVENT_WHEN, '')

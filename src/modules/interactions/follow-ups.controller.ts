@@ -7,7 +7,7 @@ import { auditContext } from '../audit/index.js';
 import { listFollowUps, markFollowUpDone, rescheduleFollowUp } from './follow-ups.service.js';
 import type { FollowUpListQuery } from './interactions.schemas.js';
 import { assigneeChoices, followUpStateFn, namesFor } from './interactions.service.js';
-import { toLocalDay } from './local-time.js';
+import { toLocalDay } from '../../lib/local-time.js';
 
 const DEFAULT_QUERY: FollowUpListQuery = { state: 'open', assignee: 'me', after: '' };
 

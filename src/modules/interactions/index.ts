@@ -47,5 +47,5 @@ export {
   JOB_REMIND_FOLLOW_UPS,
   remindDueFollowUps,
 } from './follow-ups.jobs.js';
-export { localDateTimeToUtc, toLocalDateTimeInput, toLocalDay } from './local-time.js';
+export { localDateTimeToUtc, toLocalDateTimeInput, toLocalDay } from '../../lib/local-time.js';
 export { followUpsRouter, interactionsRouter, partnerInteractionsRouter } from './interactions.routes.js';

@@ -4,7 +4,6 @@ import { trusted } from '../../lib/db/index.js';
 import { countryOptions } from '../../lib/countries.js';
 import { ForbiddenError } from '../../lib/errors.js';
 import { flash } from '../../lib/flash.js';
-import { startOfDayInZone } from '../../lib/i18n.js';
 import { rolesFor } from '../../lib/permissions.js';
 import { renderPage } from '../../lib/views.js';
 import { auditContext } from '../audit/index.js';
@@ -14,7 +13,7 @@ import { canChangeFollowUp } from './follow-ups.service.js';
 import { INTERACTION_KINDS } from './interaction.model.js';
 import type { InteractionInput, InteractionListQuery } from './interactions.schemas.js';
 import * as service from './interactions.service.js';
-import { nextDay, toLocalDateTimeInput, toLocalDay } from './local-time.js';
+import { nextDay, startOfDayInZone, toLocalDateTimeInput, toLocalDay } from '../../lib/local-time.js';
 
 /** Limits the form's date inputs show (the service checks them again). */
 export function dateLimits(timeZone: string, now = new Date()) {

@@ -2,7 +2,7 @@ import { isCountryCode } from '../../lib/countries.js';
 import { Joi, objectId } from '../../lib/validation.js';
 import { PARTNER_TYPES } from '../partners/index.js';
 import { CONTACTS_MAX, INTERACTION_KINDS, SUMMARY_MAX, type InteractionKind } from './interaction.model.js';
-import { isDay, isLocalDateTime } from './local-time.js';
+import { isDay, isLocalDateTime } from '../../lib/local-time.js';
 
 /** A wall-clock time as a datetime-local input sends it ("2026-03-01T09:30"). */
 export const localDateTime = () =>

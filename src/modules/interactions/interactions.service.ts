@@ -17,7 +17,7 @@ import {
 import { UserModel } from '../users/index.js';
 import { InteractionModel, type Interaction, type InteractionKind } from './interaction.model.js';
 import type { InteractionInput } from './interactions.schemas.js';
-import { localDateTimeToUtc, toLocalDateTimeInput, toLocalDay } from './local-time.js';
+import { localDateTimeToUtc, toLocalDateTimeInput, toLocalDay } from '../../lib/local-time.js';
 
 type Id = Types.ObjectId | string;
 

@@ -1,6 +1,6 @@
 import { ALLIANCE_STATUSES, PARTNER_TYPES } from './partner.model.js';
 import { isCountryCode } from '../../lib/countries.js';
-import { Joi, objectId } from '../../lib/validation.js';
+import { Joi, objectId, countryFilter } from '../../lib/validation.js';
 import { normaliseWebsite, parseTags } from './normalise.js';
 
 const optionalText = (max: number) =>
@@ -93,12 +93,7 @@ export const partnerListQuery = Joi.object({
   type: Joi.string()
     .valid(...PARTNER_TYPES, '')
     .default(''),
-  country: Joi.string()
-    .trim()
-    .uppercase()
-    .custom((v: string, helpers) => (!v || isCountryCode(v) ? v : helpers.error('any.invalid')))
-    .allow('')
-    .default(''),
+  country: countryFilter(),
   status: Joi.string()
     .valid(...ALLIANCE_STATUSES, '')
     .default(''),

@@ -55,8 +55,8 @@ export function isDay(value: string): boolean {
 }
 
 /**
- * The UTC instant of a wall-clock time in a time zone (same two-pass method as lib/i18n's
- * startOfDayInZone). A time skipped by a DST change lands an hour off, inside the change.
+ * The UTC instant of a wall-clock time in a time zone. A time skipped by a DST change lands
+ * an hour off, inside the change.
  */
 export function localDateTimeToUtc(local: string, timeZone: string): Date {
   const m = LOCAL.exec(local);
@@ -86,4 +86,9 @@ export function nextDay(day: string): string {
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString().slice(0, 10);
+}
+
+/** Midnight at the start of a calendar day (YYYY-MM-DD) in a time zone, as a UTC instant. */
+export function startOfDayInZone(day: string, timeZone: string): Date {
+  return localDateTimeToUtc(`${day}T00:00`, timeZone);
 }
