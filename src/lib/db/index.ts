@@ -14,6 +14,12 @@ export function trusted<T extends object>(filter: T): T {
   return mongoose.trusted(filter) as T;
 }
 
+/** Distinct valid ObjectIds from a list of ids (nulls and malformed ids dropped), for `$in` lookups. */
+export function objectIds(ids: readonly unknown[]): mongoose.Types.ObjectId[] {
+  const unique = new Set(ids.filter((id) => id != null).map(String));
+  return [...unique].filter((id) => /^[0-9a-f]{24}$/i.test(id)).map((id) => new mongoose.Types.ObjectId(id));
+}
+
 export async function connectDatabase(uri: string): Promise<typeof mongoose> {
   await mongoose.connect(uri, {
     serverSelectionTimeoutMS: 5000,

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { trusted } from '../../lib/db/index.js';
+import { objectIds, trusted } from '../../lib/db/index.js';
 import { decodeCursor, toPage, type Page } from '../../lib/cursor.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
 import { canOnRecord } from '../../lib/permissions.js';
@@ -434,10 +434,10 @@ export type ContactName = Pick<
 
 /** id → name and partner for rows that show contact names (one query, no N+1). */
 export async function contactNames(ids: (Types.ObjectId | string)[]): Promise<Map<string, ContactName>> {
-  const unique = [...new Set(ids.map(String))].filter((id) => Types.ObjectId.isValid(id));
+  const unique = objectIds(ids);
   if (!unique.length) return new Map();
   const rows = await ContactModel.find(
-    { _id: trusted({ $in: unique.map((id) => oid(id)) }) },
+    { _id: trusted({ $in: unique }) },
     { name: 1, nameLocal: 1, title: 1, partner: 1, primary: 1, archivedAt: 1 },
   ).lean<ContactName[]>();
   return new Map(rows.map((r) => [r._id.toHexString(), r]));

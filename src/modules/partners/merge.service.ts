@@ -45,22 +45,18 @@ export async function mergePartners(
 
   const values: Record<string, unknown> = {};
   for (const field of EDITABLE) values[field] = mergedValue(field, choices[field] ?? 'keep', survivor, loser);
-  const lastInteractionAt =
-    [survivor.lastInteractionAt, loser.lastInteractionAt]
-      .filter((d): d is Date => d instanceof Date)
-      .sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
   await PartnerModel.updateOne(
     { _id: survivor._id },
     {
       $set: {
         ...values,
-        lastInteractionAt,
         ...derivePartnerKeys({
           name: values.name as string,
           nameLocal: values.nameLocal as string | null,
           website: values.website as string | null,
           tags: values.tags as string[],
-          lastInteractionAt,
+          // The interactions mover recomputes it from the moved interactions.
+          lastInteractionAt: survivor.lastInteractionAt ?? null,
         }),
       },
     },

@@ -69,7 +69,7 @@ export async function show(req: Request, res: Response): Promise<void> {
   const loaded = await Promise.all(
     partnerSections().map(async (s) => ({ key: s.key, view: s.view, locals: await s.load(partner, ctx) })),
   );
-  const names = await userNames([partner.owner, partner.createdBy]);
+  const names = await userNames([partner.owner]);
   const survivor = partner.mergedInto
     ? await partners.findPartner(partner.mergedInto).catch(() => null)
     : null;

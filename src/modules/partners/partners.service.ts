@@ -1,11 +1,11 @@
 import { Types } from 'mongoose';
-import { trusted } from '../../lib/db/index.js';
+import { objectIds, trusted } from '../../lib/db/index.js';
 import { decodeCursor, encodeCursor, type Page } from '../../lib/cursor.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { can, canOnRecord } from '../../lib/permissions.js';
 import { diffFields, recordAudit, type AuditContext } from '../audit/index.js';
 import { UserModel } from '../users/index.js';
-import { foldText, nameKey, queryTokens, tagKey, websiteHost } from './normalise.js';
+import { nameKey, queryTokens, tagKey, websiteHost } from './normalise.js';
 import { notifyPartnerUpdated } from './partner-extensions.js';
 import { derivePartnerKeys, PartnerModel, type Partner } from './partner.model.js';
 import type { PartnerInput, PartnerListFilter, PartnerSort } from './partners.schemas.js';
@@ -202,10 +202,10 @@ export async function setLastInteraction(partnerId: Types.ObjectId | string, at:
 export async function partnerNames(
   ids: (Types.ObjectId | string)[],
 ): Promise<Map<string, Pick<Partner, '_id' | 'name' | 'nameLocal' | 'country' | 'type' | 'archivedAt'>>> {
-  const unique = [...new Set(ids.map(String))].filter((id) => Types.ObjectId.isValid(id));
+  const unique = objectIds(ids);
   if (!unique.length) return new Map();
   const rows = await PartnerModel.find(
-    { _id: trusted({ $in: unique.map((id) => new Types.ObjectId(id)) }) },
+    { _id: trusted({ $in: unique }) },
     { name: 1, nameLocal: 1, country: 1, type: 1, archivedAt: 1 },
   ).lean();
   return new Map(rows.map((r) => [r._id.toHexString(), r]));
@@ -329,8 +329,6 @@ export async function listPartners(
     totalCapped: total > COUNT_LIMIT,
   };
 }
-
-export { foldText };
 
 /** Owner reassignment and tagging of many partners from the list (managers and admins). */
 export async function bulkUpdate(

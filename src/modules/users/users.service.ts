@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { mongoose, trusted } from '../../lib/db/index.js';
+import { mongoose, objectIds, trusted } from '../../lib/db/index.js';
 import { decodeCursor, toPage, type Page } from '../../lib/cursor.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { Role } from '../../lib/permissions.js';
@@ -231,13 +231,10 @@ export async function loadSessionUser(id: string): Promise<Express.User | null> 
 export async function userNames(
   ids: (Types.ObjectId | string | null | undefined)[],
 ): Promise<Map<string, string>> {
-  const unique = [...new Set(ids.filter((id) => id != null).map(String))].filter((id) =>
-    Types.ObjectId.isValid(id),
-  );
+  const unique = objectIds(ids);
   if (!unique.length) return new Map();
-  const rows = await UserModel.find(
-    { _id: trusted({ $in: unique.map((id) => new Types.ObjectId(id)) }) },
-    { name: 1 },
-  ).lean<{ _id: Types.ObjectId; name: string }[]>();
+  const rows = await UserModel.find({ _id: trusted({ $in: unique }) }, { name: 1 }).lean<
+    { _id: Types.ObjectId; name: string }[]
+  >();
   return new Map(rows.map((r) => [r._id.toHexString(), r.name]));
 }
