@@ -35,7 +35,7 @@ export function nextSequence(key: string): Promise<number> {
     const doc = await CounterModel.findOneAndUpdate(
       { _id: key },
       { $inc: { seq: 1 } },
-      { upsert: true, new: true },
+      { upsert: true, returnDocument: 'after' },
     ).lean();
     return doc!.seq;
   });
