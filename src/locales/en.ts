@@ -177,6 +177,10 @@ export const en = {
   notifications,
   contacts,
   events,
+  charts: {
+    noData: 'No data for this period yet.',
+    showData: 'Show the numbers',
+  },
   validation: {
     required: 'This field is required.',
     empty: 'This field is required.',

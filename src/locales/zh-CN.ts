@@ -176,6 +176,10 @@ export const zhCN: Messages = {
   notifications,
   contacts,
   events,
+  charts: {
+    noData: '此期间暂无数据。',
+    showData: '显示数据',
+  },
   validation: {
     required: '此项为必填项。',
     empty: '此项为必填项。',
