@@ -1,4 +1,5 @@
 import type { Express, Router } from 'express';
+import { agreementsRouter } from './modules/agreements/index.js';
 import { auditRouter } from './modules/audit/index.js';
 import { authRouter } from './modules/auth/index.js';
 import { comingSoonRouter } from './modules/coming-soon/index.js';
@@ -32,6 +33,7 @@ export const MOUNTS: [string, Router][] = [
   ['/notifications', notificationsRouter],
   ['/', contactsRouter],
   ['/', eventsRouter],
+  ['/', agreementsRouter],
   ['/', comingSoonRouter],
 ];
 

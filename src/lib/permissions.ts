@@ -45,6 +45,11 @@ const TABLE = {
   'events.read': ['admin', 'manager', 'coordinator', 'staff'],
   'events.write': ['admin', 'manager', 'coordinator'],
   'agreements.read': ['admin', 'manager', 'coordinator', 'staff'],
+  'agreements.create': ['admin', 'manager', 'coordinator'],
+  // Editing, stage changes, attachments, renewal: managers/admins any; coordinators those they own.
+  'agreements.update': ['admin', 'manager'],
+  'agreements.update.own': ['coordinator'],
+  'agreements.metrics': ['admin', 'manager'],
   'plaques.read': ['admin', 'manager', 'coordinator', 'staff'],
   'cases.read': ['admin', 'manager', 'coordinator', 'complaint_officer'],
   'cases.create': ['admin', 'manager', 'coordinator', 'complaint_officer'],

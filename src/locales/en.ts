@@ -3,6 +3,7 @@ import { interactions } from './en/interactions.js';
 import { followUps } from './en/follow-ups.js';
 import { notifications } from './en/notifications.js';
 import { contacts } from './en/contacts.js';
+import { agreements } from './en/agreements.js';
 import { events } from './en/events.js';
 
 // Feature texts live in en/<feature>.ts (and zh-CN/<feature>.ts), one key per feature.
@@ -181,6 +182,7 @@ export const en = {
     noData: 'No data for this period yet.',
     showData: 'Show the numbers',
   },
+  agreements,
   validation: {
     required: 'This field is required.',
     empty: 'This field is required.',

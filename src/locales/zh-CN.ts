@@ -4,6 +4,7 @@ import { interactions } from './zh-CN/interactions.js';
 import { followUps } from './zh-CN/follow-ups.js';
 import { notifications } from './zh-CN/notifications.js';
 import { contacts } from './zh-CN/contacts.js';
+import { agreements } from './zh-CN/agreements.js';
 import { events } from './zh-CN/events.js';
 
 export const zhCN: Messages = {
@@ -180,6 +181,7 @@ export const zhCN: Messages = {
     noData: '此期间暂无数据。',
     showData: '显示数据',
   },
+  agreements,
   validation: {
     required: '此项为必填项。',
     empty: '此项为必填项。',
