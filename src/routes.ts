@@ -13,6 +13,7 @@ import {
 } from './modules/interactions/index.js';
 import { notificationsRouter } from './modules/notifications/index.js';
 import { partnersRouter } from './modules/partners/index.js';
+import { plaquesRouter } from './modules/plaques/index.js';
 import { profileRouter, usersRouter } from './modules/users/index.js';
 
 /** Mounted before sessions and the database gate: they must answer while the database is down. */
@@ -32,6 +33,7 @@ export const MOUNTS: [string, Router][] = [
   ['/notifications', notificationsRouter],
   ['/', contactsRouter],
   ['/', eventsRouter],
+  ['/', plaquesRouter],
   ['/', comingSoonRouter],
 ];
 
