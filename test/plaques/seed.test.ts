@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { PlaqueModel } from '../../src/modules/plaques/index.js';
+import { PLAQUE_KINDS, PLAQUE_STATUSES, PlaqueModel } from '../../src/modules/plaques/index.js';
 import { seedContactsAndEvents } from '../../scripts/seed/contacts-events.js';
 import { seedPartners } from '../../scripts/seed/partners.js';
 import { seedPlaques } from '../../scripts/seed/plaques.js';
@@ -19,10 +19,10 @@ describe('plaques: demo data', () => {
     const count = await PlaqueModel.countDocuments({});
     await seedPlaques();
     expect(await PlaqueModel.countDocuments({})).to.equal(count);
-    for (const kind of ['regional_marketing', 'image_sales_point', 'student_practice_base']) {
+    for (const kind of PLAQUE_KINDS) {
       expect(await PlaqueModel.countDocuments({ kind }), kind).to.be.greaterThan(0);
     }
-    for (const status of ['active', 'expired', 'revoked']) {
+    for (const status of PLAQUE_STATUSES) {
       expect(await PlaqueModel.countDocuments({ status }), status).to.be.greaterThan(0);
     }
   });
