@@ -1,4 +1,5 @@
 import type { Express, Router } from 'express';
+import { apiRouter, apiTokensRouter } from './modules/api/index.js';
 import { auditRouter } from './modules/audit/index.js';
 import { authRouter } from './modules/auth/index.js';
 import { comingSoonRouter } from './modules/coming-soon/index.js';
@@ -16,14 +17,21 @@ import { partnersRouter } from './modules/partners/index.js';
 import { plaquesRouter } from './modules/plaques/index.js';
 import { profileRouter, usersRouter } from './modules/users/index.js';
 
-/** Mounted before sessions and the database gate: they must answer while the database is down. */
-export const EARLY_MOUNTS: [string, Router][] = [['/', healthRouter]];
+/**
+ * Mounted before sessions, CSRF and the database gate: health must answer while the database is
+ * down, and the JSON API authenticates by bearer token only (it adds its own gate and parser).
+ */
+export const EARLY_MOUNTS: [string, Router][] = [
+  ['/', healthRouter],
+  ['/api/v1', apiRouter],
+];
 
 /** Every feature router and where it is mounted: the one routes table. */
 export const MOUNTS: [string, Router][] = [
   ['/', authRouter],
   ['/', homeRouter],
   ['/', partnersRouter],
+  ['/', apiTokensRouter],
   ['/profile', profileRouter],
   ['/admin/users', usersRouter],
   ['/admin/audit', auditRouter],

@@ -5,6 +5,7 @@ import { notifications } from './en/notifications.js';
 import { contacts } from './en/contacts.js';
 import { events } from './en/events.js';
 import { plaques } from './en/plaques.js';
+import { api } from './en/api.js';
 
 // Feature texts live in en/<feature>.ts (and zh-CN/<feature>.ts), one key per feature.
 export const en = {
@@ -178,6 +179,7 @@ export const en = {
   contacts,
   events,
   plaques,
+  api,
   validation: {
     required: 'This field is required.',
     empty: 'This field is required.',

@@ -6,6 +6,7 @@ import { notifications } from './zh-CN/notifications.js';
 import { contacts } from './zh-CN/contacts.js';
 import { events } from './zh-CN/events.js';
 import { plaques } from './zh-CN/plaques.js';
+import { api } from './zh-CN/api.js';
 
 export const zhCN: Messages = {
   app: {
@@ -177,6 +178,7 @@ export const zhCN: Messages = {
   contacts,
   events,
   plaques,
+  api,
   validation: {
     required: '此项为必填项。',
     empty: '此项为必填项。',
