@@ -1,5 +1,6 @@
 import type { Express, Router } from 'express';
 import { agreementsRouter } from './modules/agreements/index.js';
+import { apiRouter, apiTokensRouter } from './modules/api/index.js';
 import { auditRouter } from './modules/audit/index.js';
 import { authRouter } from './modules/auth/index.js';
 import { comingSoonRouter } from './modules/coming-soon/index.js';
@@ -14,16 +15,24 @@ import {
 } from './modules/interactions/index.js';
 import { notificationsRouter } from './modules/notifications/index.js';
 import { partnersRouter } from './modules/partners/index.js';
+import { plaquesRouter } from './modules/plaques/index.js';
 import { profileRouter, usersRouter } from './modules/users/index.js';
 
-/** Mounted before sessions and the database gate: they must answer while the database is down. */
-export const EARLY_MOUNTS: [string, Router][] = [['/', healthRouter]];
+/**
+ * Mounted before sessions, CSRF and the database gate: health must answer while the database is
+ * down, and the JSON API authenticates by bearer token only (it adds its own gate and parser).
+ */
+export const EARLY_MOUNTS: [string, Router][] = [
+  ['/', healthRouter],
+  ['/api/v1', apiRouter],
+];
 
 /** Every feature router and where it is mounted: the one routes table. */
 export const MOUNTS: [string, Router][] = [
   ['/', authRouter],
   ['/', homeRouter],
   ['/', partnersRouter],
+  ['/', apiTokensRouter],
   ['/profile', profileRouter],
   ['/admin/users', usersRouter],
   ['/admin/audit', auditRouter],
@@ -34,6 +43,7 @@ export const MOUNTS: [string, Router][] = [
   ['/', contactsRouter],
   ['/', eventsRouter],
   ['/', agreementsRouter],
+  ['/', plaquesRouter],
   ['/', comingSoonRouter],
 ];
 

@@ -51,6 +51,10 @@ const TABLE = {
   'agreements.update.own': ['coordinator'],
   'agreements.metrics': ['admin', 'manager'],
   'plaques.read': ['admin', 'manager', 'coordinator', 'staff'],
+  'plaques.award': ['admin', 'manager', 'coordinator'],
+  // Revoking: managers/admins any plaque; coordinators the plaques they awarded.
+  'plaques.revoke': ['admin', 'manager'],
+  'plaques.revoke.own': ['coordinator'],
   'cases.read': ['admin', 'manager', 'coordinator', 'complaint_officer'],
   'cases.create': ['admin', 'manager', 'coordinator', 'complaint_officer'],
   'cases.read_restricted': ['admin', 'manager'],

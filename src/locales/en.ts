@@ -5,6 +5,8 @@ import { notifications } from './en/notifications.js';
 import { contacts } from './en/contacts.js';
 import { agreements } from './en/agreements.js';
 import { events } from './en/events.js';
+import { plaques } from './en/plaques.js';
+import { api } from './en/api.js';
 
 // Feature texts live in en/<feature>.ts (and zh-CN/<feature>.ts), one key per feature.
 export const en = {
@@ -183,6 +185,8 @@ export const en = {
     showData: 'Show the numbers',
   },
   agreements,
+  plaques,
+  api,
   validation: {
     required: 'This field is required.',
     empty: 'This field is required.',

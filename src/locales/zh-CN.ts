@@ -6,6 +6,8 @@ import { notifications } from './zh-CN/notifications.js';
 import { contacts } from './zh-CN/contacts.js';
 import { agreements } from './zh-CN/agreements.js';
 import { events } from './zh-CN/events.js';
+import { plaques } from './zh-CN/plaques.js';
+import { api } from './zh-CN/api.js';
 
 export const zhCN: Messages = {
   app: {
@@ -182,6 +184,8 @@ export const zhCN: Messages = {
     showData: '显示数据',
   },
   agreements,
+  plaques,
+  api,
   validation: {
     required: '此项为必填项。',
     empty: '此项为必填项。',

@@ -6,6 +6,8 @@ import { JOB_DEFINERS } from '../../src/jobs.js';
 import { defineAuthJobs, JOB_PURGE_SESSIONS, purgeExpiredSessions } from '../../src/modules/auth/index.js';
 import { JOB_PURGE_THROTTLES } from '../../src/modules/auth/auth.jobs.js';
 import { JOB_REMIND_FOLLOW_UPS } from '../../src/modules/interactions/index.js';
+import { JOB_EXPIRE_PLAQUES } from '../../src/modules/plaques/index.js';
+import { JOB_PURGE_RATE_WINDOWS } from '../../src/modules/api/index.js';
 import { purgeStaleThrottles, THROTTLE } from '../../src/modules/auth/auth.service.js';
 import { LoginThrottleModel } from '../../src/modules/auth/login-throttle.model.js';
 import { signIn } from '../support/agent.js';
@@ -19,6 +21,8 @@ const RECURRING: Record<string, { interval: string; ms: number }> = {
   [JOB_PURGE_SESSIONS]: { interval: '15 minutes', ms: 15 * MINUTE },
   [JOB_PURGE_THROTTLES]: { interval: '1 hour', ms: 60 * MINUTE },
   [JOB_REMIND_FOLLOW_UPS]: { interval: '1 minute', ms: MINUTE },
+  [JOB_EXPIRE_PLAQUES]: { interval: '1 hour', ms: 60 * MINUTE },
+  [JOB_PURGE_RATE_WINDOWS]: { interval: '1 hour', ms: 60 * MINUTE },
 };
 const RECURRING_NAMES = Object.keys(RECURRING).sort();
 

@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import request from 'supertest';
+import { SYSTEM } from '../../src/modules/audit/index.js';
+import { createToken } from '../../src/modules/api/index.js';
 import { mayAttempt, ROLES, type Role } from '../../src/lib/permissions.js';
 import { listRoutes, type RouteInfo } from '../../src/lib/route-table.js';
 import { ALL_MOUNTS } from '../../src/routes.js';
@@ -8,14 +11,28 @@ import { anonymous, concretePath } from '../support/pages.js';
 
 const ROUTES = listRoutes(ALL_MOUNTS);
 const describeRoute = (r: RouteInfo) => `${r.method} ${r.path}`;
+// The JSON API authenticates by bearer token only: no session, so no sign-in redirect.
+const isApi = (r: RouteInfo) => r.path.startsWith('/api/');
 
 describe('permissions: every route × every role', () => {
   const { app } = useTestApp();
   const agents = new Map<Role, LoggedIn>();
+  const tokens = new Map<Role, string>();
 
   before(async () => {
-    for (const role of ROLES) agents.set(role, await loginAs(app(), role));
+    for (const role of ROLES) {
+      const agent = await loginAs(app(), role);
+      agents.set(role, agent);
+      tokens.set(role, (await createToken(agent.user, 'permissions walk', SYSTEM)).token);
+    }
   });
+
+  function callApi(route: RouteInfo, role: Role | null) {
+    const path = concretePath(route.path);
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+    const req = request(app())[method](path);
+    return role ? req.set('Authorization', `Bearer ${tokens.get(role)!}`).send({}) : req.send({});
+  }
 
   it('when the routes table is walked, then every route has an access rule on its first handler (a route without one fails)', () => {
     const unguarded = ROUTES.filter((r) => r.rule === null).map(describeRoute);
@@ -26,7 +43,7 @@ describe('permissions: every route × every role', () => {
   it('when an anonymous visitor opens a non-public page, then they are sent to /login with next= the page', async () => {
     const { agent } = await anonymous(app());
     const wrong: string[] = [];
-    const gets = ROUTES.filter((r) => r.rule?.kind !== 'public' && r.method === 'GET');
+    const gets = ROUTES.filter((r) => r.rule?.kind !== 'public' && r.method === 'GET' && !isApi(r));
     for (const route of gets) {
       const path = concretePath(route.path);
       const res = await agent.get(path);
@@ -37,6 +54,17 @@ describe('permissions: every route × every role', () => {
     }
     expect(wrong).to.deep.equal([]);
     expect(gets.length).to.be.greaterThan(15);
+  });
+
+  it('when a request without a token reaches any non-public API route, then it gets 401 JSON', async () => {
+    const wrong: string[] = [];
+    const apiRoutes = ROUTES.filter((r) => r.rule?.kind !== 'public' && isApi(r));
+    for (const route of apiRoutes) {
+      const res = await callApi(route, null);
+      if (res.status !== 401 || res.body?.error?.code !== 'unauthorized')
+        wrong.push(`${describeRoute(route)} → ${res.status}`);
+    }
+    expect(wrong).to.deep.equal([]);
   });
 
   it('when an anonymous visitor posts to a non-public route with a valid CSRF token, then it is refused with 302 /login or 401', async () => {
@@ -61,7 +89,11 @@ describe('permissions: every route × every role', () => {
         // A signed-in-only route may end the session (sign-out): it gets an agent of its own.
         const { agent, post } = rule.kind === 'signedIn' ? await loginAs(app(), role) : agents.get(role)!;
         const path = concretePath(route.path);
-        const res = route.method === 'POST' ? await post(path) : await agent.get(path);
+        const res = isApi(route)
+          ? await callApi(route, role)
+          : route.method === 'POST'
+            ? await post(path)
+            : await agent.get(path);
         const allowed = rule.kind !== 'action' || mayAttempt({ role }, rule.action);
         if (allowed ? res.status === 403 : res.status !== 403) {
           const action = rule.kind === 'action' ? rule.action : rule.kind;

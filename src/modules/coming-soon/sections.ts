@@ -13,6 +13,7 @@ export interface Section {
 
 export const PENDING_SECTIONS: Section[] = [
   { path: '/plaques', navKey: 'nav.plaques', action: 'plaques.read' },
+  { path: '/agreements', navKey: 'nav.agreements', action: 'agreements.read' },
   { path: '/cases', navKey: 'nav.cases', action: 'cases.read' },
   { path: '/targets', navKey: 'nav.targets', action: 'targets.read' },
   { path: '/admin/desks', navKey: 'nav.desks', action: 'desks.manage' },

@@ -5,9 +5,19 @@ export { contactsOfPartner, contactsOfPartners, type ContactOption } from './con
 export {
   canWriteContacts,
   contactNames,
+  createContact,
+  listContacts,
+  updateContact,
+  type ContactRow,
   deriveContactKeys,
   findLiveContact,
   type ContactName,
 } from './contacts.service.js';
-export { contactSchema, contactFields, type ContactInput } from './contacts.schemas.js';
+export {
+  contactSchema,
+  contactFields,
+  contactListQuery,
+  type ContactInput,
+  type ContactListFilter,
+} from './contacts.schemas.js';
 export { contactsRouter } from './contacts.routes.js';

@@ -47,5 +47,11 @@ export {
   JOB_REMIND_FOLLOW_UPS,
   remindDueFollowUps,
 } from './follow-ups.jobs.js';
+export {
+  interactionSchema,
+  interactionListQuery,
+  type InteractionInput,
+  type InteractionListQuery,
+} from './interactions.schemas.js';
 export { localDateTimeToUtc, toLocalDateTimeInput, toLocalDay } from '../../lib/local-time.js';
 export { followUpsRouter, interactionsRouter, partnerInteractionsRouter } from './interactions.routes.js';

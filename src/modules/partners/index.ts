@@ -11,6 +11,8 @@ export {
   assertCanEdit,
   buildPartnerQuery,
   canEditPartner,
+  createPartner,
+  updatePartner,
   findDuplicates,
   findLivePartner,
   findPartner,

@@ -1,0 +1,13 @@
+export { ApiTokenModel, type ApiToken } from './api-token.model.js';
+export {
+  authenticateToken,
+  createToken,
+  hashToken,
+  listTokens,
+  revokeToken,
+  TOKEN_PREFIX,
+} from './tokens.service.js';
+export { RATE_LIMIT, purgeRateWindows } from './rate-limit.js';
+export { defineApiJobs, JOB_PURGE_RATE_WINDOWS } from './api.jobs.js';
+export { apiRouter } from './api.routes.js';
+export { apiTokensRouter } from './tokens.routes.js';
