@@ -3,6 +3,7 @@ import { auditRouter } from './modules/audit/index.js';
 import { authRouter } from './modules/auth/index.js';
 import { comingSoonRouter } from './modules/coming-soon/index.js';
 import { contactsRouter } from './modules/contacts/index.js';
+import { desksRouter, routingRouter } from './modules/desks/index.js';
 import { eventsRouter } from './modules/events/index.js';
 import { healthRouter } from './modules/health/index.js';
 import { homeRouter } from './modules/home/index.js';
@@ -26,6 +27,8 @@ export const MOUNTS: [string, Router][] = [
   ['/profile', profileRouter],
   ['/admin/users', usersRouter],
   ['/admin/audit', auditRouter],
+  ['/admin/desks', desksRouter],
+  ['/admin/routing', routingRouter],
   ['/partners', partnerInteractionsRouter],
   ['/interactions', interactionsRouter],
   ['/follow-ups', followUpsRouter],

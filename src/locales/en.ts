@@ -4,6 +4,7 @@ import { followUps } from './en/follow-ups.js';
 import { notifications } from './en/notifications.js';
 import { contacts } from './en/contacts.js';
 import { events } from './en/events.js';
+import { desks, routing } from './en/desks.js';
 
 // Feature texts live in en/<feature>.ts (and zh-CN/<feature>.ts), one key per feature.
 export const en = {
@@ -176,6 +177,8 @@ export const en = {
   notifications,
   contacts,
   events,
+  desks,
+  routing,
   validation: {
     required: 'This field is required.',
     empty: 'This field is required.',

@@ -5,6 +5,7 @@ import { followUps } from './zh-CN/follow-ups.js';
 import { notifications } from './zh-CN/notifications.js';
 import { contacts } from './zh-CN/contacts.js';
 import { events } from './zh-CN/events.js';
+import { desks, routing } from './zh-CN/desks.js';
 
 export const zhCN: Messages = {
   app: {
@@ -175,6 +176,8 @@ export const zhCN: Messages = {
   notifications,
   contacts,
   events,
+  desks,
+  routing,
   validation: {
     required: '此项为必填项。',
     empty: '此项为必填项。',

@@ -51,3 +51,5 @@ export {
   type WindowInput,
   type WindowStatus,
 } from './sla.js';
+export { explainRoute, type RouteExplanation, type RuleOutcome } from './routing.service.js';
+export { desksRouter, routingRouter } from './desks.routes.js';
