@@ -15,13 +15,17 @@ export type DeskOpenCaseTotal = (deskId: Types.ObjectId) => Promise<number>;
 let counter: OpenCaseCounter | null = null;
 let total: DeskOpenCaseTotal | null = null;
 
-/** Open cases per assignee (hex id → count) among `userIds` on the desk. */
-export function registerOpenCaseCounter(fn: OpenCaseCounter | null): void {
+/** Open cases per assignee (hex id → count) among `userIds` on the desk. Returns the one it replaces. */
+export function registerOpenCaseCounter(fn: OpenCaseCounter | null): OpenCaseCounter | null {
+  const previous = counter;
   counter = fn;
+  return previous;
 }
 
-export function registerDeskOpenCaseTotal(fn: DeskOpenCaseTotal | null): void {
+export function registerDeskOpenCaseTotal(fn: DeskOpenCaseTotal | null): DeskOpenCaseTotal | null {
+  const previous = total;
   total = fn;
+  return previous;
 }
 
 /** Counts per user; users the counter does not mention (or no counter at all) count 0. */
