@@ -1,6 +1,7 @@
 import type { Express, Router } from 'express';
 import { auditRouter } from './modules/audit/index.js';
 import { authRouter } from './modules/auth/index.js';
+import { casesRouter } from './modules/cases/index.js';
 import { comingSoonRouter } from './modules/coming-soon/index.js';
 import { contactsRouter } from './modules/contacts/index.js';
 import { desksRouter, routingRouter } from './modules/desks/index.js';
@@ -35,6 +36,7 @@ export const MOUNTS: [string, Router][] = [
   ['/notifications', notificationsRouter],
   ['/', contactsRouter],
   ['/', eventsRouter],
+  ['/', casesRouter],
   ['/', comingSoonRouter],
 ];
 

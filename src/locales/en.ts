@@ -5,6 +5,7 @@ import { notifications } from './en/notifications.js';
 import { contacts } from './en/contacts.js';
 import { events } from './en/events.js';
 import { desks, routing } from './en/desks.js';
+import { cases } from './en/cases.js';
 
 // Feature texts live in en/<feature>.ts (and zh-CN/<feature>.ts), one key per feature.
 export const en = {
@@ -178,6 +179,7 @@ export const en = {
   contacts,
   events,
   desks,
+  cases,
   routing,
   validation: {
     required: 'This field is required.',

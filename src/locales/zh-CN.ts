@@ -6,6 +6,7 @@ import { notifications } from './zh-CN/notifications.js';
 import { contacts } from './zh-CN/contacts.js';
 import { events } from './zh-CN/events.js';
 import { desks, routing } from './zh-CN/desks.js';
+import { cases } from './zh-CN/cases.js';
 
 export const zhCN: Messages = {
   app: {
@@ -177,6 +178,7 @@ export const zhCN: Messages = {
   contacts,
   events,
   desks,
+  cases,
   routing,
   validation: {
     required: '此项为必填项。',
