@@ -7,6 +7,7 @@ import { withDatabase } from './cli.js';
 import { seedPartners } from './seed/partners.js';
 import { seedContactsAndEvents } from './seed/contacts-events.js';
 import { seedInteractions } from './seed/interactions.js';
+import { seedDesks } from './seed/desks.js';
 
 const DEMO_PASSWORD = process.env.SEED_PASSWORD ?? 'Chongqing-SEA-2025';
 
@@ -21,6 +22,12 @@ const DEMO_USERS: { email: string; name: string; role: Role; locale: 'en' | 'zh-
     locale: 'en',
   },
   { email: 'officer@alliance.example', name: 'Nguyen Thi Lan', role: 'complaint_officer', locale: 'en' },
+  {
+    email: 'officer.th@alliance.example',
+    name: 'Siriporn Kaewmanee',
+    role: 'complaint_officer',
+    locale: 'en',
+  },
   { email: 'staff@alliance.example', name: 'Wang Fang', role: 'staff', locale: 'zh-CN' },
 ];
 
@@ -36,6 +43,7 @@ const SEEDERS: [string, () => Promise<void>][] = [
   ['partners', seedPartners],
   ['contacts and events', seedContactsAndEvents],
   ['interactions', seedInteractions],
+  ['desks and routing rules', seedDesks],
 ];
 
 await withDatabase(async () => {
