@@ -44,7 +44,7 @@ describe('logging a complaint (intake, numbering, routing)', () => {
     expect(c!.number).to.match(/^CC-\d{4}-\d{6}$/);
     expect(c!.desk.equals(fallback._id)).to.equal(true);
     expect(c!.status).to.equal('new');
-    expect(c!.complainant.name).to.equal('Li Wei');
+    expect(c!.complainant?.name).to.equal('Li Wei');
     expect(c!.countryPair).to.equal('CN>TH');
     // high on the test policy: ack 8 h, resolve 72 h
     expect(c!.ackDueAt.getTime() - c!.openedAt.getTime()).to.equal(8 * 3_600_000);
