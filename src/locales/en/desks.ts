@@ -45,6 +45,7 @@ export const desks = {
   archiveOpenCases: 'This desk still has open cases. Transfer or close them before archiving.',
   noDefault: 'No default desk is set up: an administrator must create one.',
   cannotArchive: 'Cannot be archived',
+  userDesks: 'Member of these complaint desks',
 };
 
 export const routing = {

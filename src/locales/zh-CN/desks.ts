@@ -47,6 +47,7 @@ export const desks: Messages['desks'] = {
   archiveOpenCases: '此受理台仍有未结投诉。请先移交或结案再归档。',
   noDefault: '尚未设置默认受理台：请管理员创建一个。',
   cannotArchive: '无法归档',
+  userDesks: '所属投诉受理台',
 };
 
 export const routing: Messages['routing'] = {
