@@ -8,6 +8,7 @@ import { seedPartners } from './seed/partners.js';
 import { seedContactsAndEvents } from './seed/contacts-events.js';
 import { seedInteractions } from './seed/interactions.js';
 import { seedPlaques } from './seed/plaques.js';
+import { seedDesks } from './seed/desks.js';
 
 const DEMO_PASSWORD = process.env.SEED_PASSWORD ?? 'Chongqing-SEA-2025';
 
@@ -22,6 +23,12 @@ const DEMO_USERS: { email: string; name: string; role: Role; locale: 'en' | 'zh-
     locale: 'en',
   },
   { email: 'officer@alliance.example', name: 'Nguyen Thi Lan', role: 'complaint_officer', locale: 'en' },
+  {
+    email: 'officer.th@alliance.example',
+    name: 'Siriporn Kaewmanee',
+    role: 'complaint_officer',
+    locale: 'en',
+  },
   { email: 'staff@alliance.example', name: 'Wang Fang', role: 'staff', locale: 'zh-CN' },
 ];
 
@@ -38,6 +45,7 @@ const SEEDERS: [string, () => Promise<void>][] = [
   ['contacts and events', seedContactsAndEvents],
   ['interactions', seedInteractions],
   ['plaques', seedPlaques],
+  ['desks and routing rules', seedDesks],
 ];
 
 await withDatabase(async () => {

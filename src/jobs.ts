@@ -2,6 +2,7 @@ import type { JobDefiner } from './lib/jobs.js';
 import { defineAgreementJobs } from './modules/agreements/index.js';
 import { defineApiJobs } from './modules/api/index.js';
 import { defineAuthJobs } from './modules/auth/index.js';
+import { defineCaseJobs } from './modules/cases/index.js';
 import { defineFollowUpJobs } from './modules/interactions/index.js';
 import { definePlaqueJobs } from './modules/plaques/index.js';
 
@@ -13,3 +14,4 @@ export const JOB_DEFINERS: JobDefiner[] = [
   definePlaqueJobs,
   defineApiJobs,
 ];
+export const JOB_DEFINERS: JobDefiner[] = [defineAuthJobs, defineFollowUpJobs, defineCaseJobs];

@@ -3,8 +3,10 @@ import { agreementsRouter } from './modules/agreements/index.js';
 import { apiRouter, apiTokensRouter } from './modules/api/index.js';
 import { auditRouter } from './modules/audit/index.js';
 import { authRouter } from './modules/auth/index.js';
+import { casesRouter } from './modules/cases/index.js';
 import { comingSoonRouter } from './modules/coming-soon/index.js';
 import { contactsRouter } from './modules/contacts/index.js';
+import { desksRouter, routingRouter } from './modules/desks/index.js';
 import { eventsRouter } from './modules/events/index.js';
 import { healthRouter } from './modules/health/index.js';
 import { homeRouter } from './modules/home/index.js';
@@ -36,6 +38,8 @@ export const MOUNTS: [string, Router][] = [
   ['/profile', profileRouter],
   ['/admin/users', usersRouter],
   ['/admin/audit', auditRouter],
+  ['/admin/desks', desksRouter],
+  ['/admin/routing', routingRouter],
   ['/partners', partnerInteractionsRouter],
   ['/interactions', interactionsRouter],
   ['/follow-ups', followUpsRouter],
@@ -44,6 +48,7 @@ export const MOUNTS: [string, Router][] = [
   ['/', eventsRouter],
   ['/', agreementsRouter],
   ['/', plaquesRouter],
+  ['/', casesRouter],
   ['/', comingSoonRouter],
 ];
 

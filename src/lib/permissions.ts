@@ -58,6 +58,11 @@ const TABLE = {
   'cases.read': ['admin', 'manager', 'coordinator', 'complaint_officer'],
   'cases.create': ['admin', 'manager', 'coordinator', 'complaint_officer'],
   'cases.read_restricted': ['admin', 'manager'],
+  // Working a case (acknowledge, assign, notes, status, transfer): officers on their desks' cases
+  // (row scope in cases/case-access.ts), managers and admins on all.
+  'cases.work': ['admin', 'manager', 'complaint_officer'],
+  'cases.read_all': ['admin', 'manager'],
+  'cases.reports': ['admin', 'manager'],
   'targets.read': ['admin', 'manager', 'coordinator', 'staff'],
 } as const satisfies Record<string, readonly Role[]>;
 

@@ -7,6 +7,8 @@ import { agreements } from './en/agreements.js';
 import { events } from './en/events.js';
 import { plaques } from './en/plaques.js';
 import { api } from './en/api.js';
+import { desks, routing } from './en/desks.js';
+import { cases } from './en/cases.js';
 
 // Feature texts live in en/<feature>.ts (and zh-CN/<feature>.ts), one key per feature.
 export const en = {
@@ -187,6 +189,9 @@ export const en = {
   agreements,
   plaques,
   api,
+  desks,
+  cases,
+  routing,
   validation: {
     required: 'This field is required.',
     empty: 'This field is required.',

@@ -8,6 +8,8 @@ import { agreements } from './zh-CN/agreements.js';
 import { events } from './zh-CN/events.js';
 import { plaques } from './zh-CN/plaques.js';
 import { api } from './zh-CN/api.js';
+import { desks, routing } from './zh-CN/desks.js';
+import { cases } from './zh-CN/cases.js';
 
 export const zhCN: Messages = {
   app: {
@@ -186,6 +188,9 @@ export const zhCN: Messages = {
   agreements,
   plaques,
   api,
+  desks,
+  cases,
+  routing,
   validation: {
     required: '此项为必填项。',
     empty: '此项为必填项。',

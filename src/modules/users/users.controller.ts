@@ -4,6 +4,7 @@ import { flash } from '../../lib/flash.js';
 import { ROLES } from '../../lib/permissions.js';
 import { renderPage } from '../../lib/views.js';
 import { auditContext } from '../audit/index.js';
+import { listDesks } from '../desks/index.js';
 import * as users from './users.service.js';
 import type { CreateUserInput, UpdateUserInput } from './users.schemas.js';
 
@@ -37,7 +38,13 @@ export async function create(req: Request, res: Response): Promise<void> {
 export async function show(req: Request, res: Response): Promise<void> {
   const { id } = req.valid.params as { id: string };
   const user = await users.findUser(id);
-  await renderPage(res, 'admin/users/show', { ...formChoices(), user, values: user, errors: {} });
+  await renderPage(res, 'admin/users/show', {
+    ...formChoices(),
+    deskChoices: await listDesks(),
+    user,
+    values: { ...user, desks: user.desks.map(String) },
+    errors: {},
+  });
 }
 
 /** Locals for re-showing the edit form after a rejected update. */
@@ -45,7 +52,7 @@ export async function showLocals(req: Request): Promise<Record<string, unknown>>
   // req.params is the app's again by the time the error middleware runs; the validated id stays.
   const { id } = req.valid.params as { id: string };
   const user = await users.findUser(id);
-  return { ...formChoices(), user };
+  return { ...formChoices(), deskChoices: await listDesks(), user };
 }
 
 export async function update(req: Request, res: Response): Promise<void> {

@@ -51,6 +51,8 @@ export const updateUserSchema = Joi.object({
     .valid(...LOCALES)
     .required(),
   timeZone: timeZone.required(),
+  // Desk checkboxes: none ticked sends nothing, which means no (live) desk.
+  desks: Joi.array().items(objectId()).single().max(100).default([]),
 });
 
 export const resetPasswordSchema = Joi.object({ password: password.required() });
@@ -93,4 +95,5 @@ export interface UpdateUserInput {
   role: (typeof ROLES)[number];
   locale: (typeof LOCALES)[number];
   timeZone: string;
+  desks: string[];
 }

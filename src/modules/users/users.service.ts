@@ -4,6 +4,7 @@ import { decodeCursor, toPage, type Page } from '../../lib/cursor.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { Role } from '../../lib/permissions.js';
 import { diffFields, recordAudit, type AuditContext } from '../audit/index.js';
+import { listDesks } from '../desks/index.js';
 import { hashPassword, passwordProblem, verifyPassword } from './password.js';
 import { normaliseEmail, PUBLIC_USER_FIELDS, UserModel, type User } from './user.model.js';
 import type { CreateUserInput, UpdateUserInput } from './users.schemas.js';
@@ -22,7 +23,7 @@ export type PublicUser = Pick<
   | 'lockedUntil'
 > & { createdAt?: Date };
 
-const AUDITED = ['email', 'name', 'role', 'locale', 'timeZone', 'disabledAt'] as const;
+const AUDITED = ['email', 'name', 'role', 'locale', 'timeZone', 'desks', 'disabledAt'] as const;
 
 function isDuplicateKey(err: unknown): boolean {
   return (
@@ -80,10 +81,27 @@ async function assertAdminRemains(target: PublicUser, nextRole: Role, disabling:
   }
 }
 
+/**
+ * The desks to store: the live desks ticked on the form (each must exist) plus the archived
+ * desks the user already had, which the form does not show.
+ */
+async function desksFromForm(
+  ticked: string[],
+  current: readonly Types.ObjectId[],
+): Promise<Types.ObjectId[]> {
+  const all = await listDesks({ includeArchived: true });
+  const live = new Set(all.filter((d) => !d.archivedAt).map((d) => d._id.toHexString()));
+  const archived = new Set(all.filter((d) => d.archivedAt).map((d) => d._id.toHexString()));
+  if (ticked.some((id) => !live.has(id))) throw new ValidationError({ desks: 'validation.objectId' });
+  const kept = current.map((d) => d.toHexString()).filter((id) => archived.has(id));
+  return objectIds([...ticked, ...kept].sort());
+}
+
 export async function updateUser(id: string, input: UpdateUserInput, ctx: AuditContext): Promise<PublicUser> {
   const before = await findUser(id);
   await assertAdminRemains(before, input.role, false);
-  await UserModel.updateOne({ _id: before._id }, { $set: input });
+  const desks = await desksFromForm(input.desks, before.desks);
+  await UserModel.updateOne({ _id: before._id }, { $set: { ...input, desks } });
   const after = await findUser(id);
   const changes = diffFields(before, after, AUDITED);
   if (changes.length)

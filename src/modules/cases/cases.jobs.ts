@@ -1,0 +1,129 @@
+import type { Agenda } from 'agenda';
+import type { Types } from 'mongoose';
+import { trusted } from '../../lib/db/index.js';
+import type { Recurring } from '../../lib/jobs.js';
+import { logger } from '../../lib/logger.js';
+import { recordAudit, SYSTEM } from '../audit/index.js';
+import { deskLeads } from '../desks/index.js';
+import { notify } from '../notifications/index.js';
+import { UserModel } from '../users/index.js';
+import { derivedDue } from './case-clock.js';
+import { queuedForCase } from './case-queue.js';
+import { CaseModel, OPEN_STATUSES, type ComplaintCase } from './case.model.js';
+
+export const JOB_ESCALATE_CASES = 'cases.escalate';
+const BATCH = 200;
+
+export interface EscalationRun {
+  /** Windows this run flagged as breached. */
+  flagged: number;
+  /** Notifications it created (a re-run finds them already there: dedupe keys). */
+  notified: number;
+}
+
+type Window = 'ack' | 'resolve';
+
+function dueFilter(window: Window, now: Date): Record<string, unknown> {
+  const open = { status: trusted({ $in: [...OPEN_STATUSES] }) };
+  return window === 'ack'
+    ? { ...open, ackBreached: false, acknowledgedAt: null, ackDueAt: trusted({ $lte: now }) }
+    : {
+        ...open,
+        resolveBreached: false,
+        resolvedAt: null,
+        pausedAt: null,
+        resolveDueAt: trusted({ $lte: now }),
+      };
+}
+
+async function managerIds(): Promise<Types.ObjectId[]> {
+  const rows = await UserModel.find({ role: 'manager', disabledAt: null }, { _id: 1 }).lean();
+  return rows.map((r) => r._id);
+}
+
+/**
+ * Flags one window of one case as breached: re-read and conditionally updated inside the case's
+ * queue (so a parallel run in this process sees the flag), conditioned on the version it read
+ * (so a run in another instance, or a user action meanwhile, makes it a no-op).
+ */
+async function flag(id: Types.ObjectId, window: Window, now: Date): Promise<ComplaintCase | null> {
+  return queuedForCase(id.toHexString(), async () => {
+    const c = await CaseModel.findOne({ _id: id, ...dueFilter(window, now) }).lean<ComplaintCase>();
+    if (!c) return null;
+    const field = window === 'ack' ? 'ackBreached' : 'resolveBreached';
+    const set = {
+      [field]: true,
+      [`${field}At`]: now,
+      ...derivedDue(c),
+      version: c.version + 1,
+    };
+    const entry = {
+      at: now,
+      by: null,
+      kind: 'breach',
+      text: null,
+      visibility: null,
+      from: null,
+      to: window,
+      meta: { dueAt: (window === 'ack' ? c.ackDueAt : c.resolveDueAt).toISOString() },
+    };
+    const res = await CaseModel.updateOne(
+      { _id: c._id, version: c.version, [field]: false },
+      { $set: set, $push: { timeline: entry } },
+    );
+    if (res.modifiedCount !== 1) return null;
+    await recordAudit(SYSTEM, {
+      action: `case.${window}_breach`,
+      entity: 'case',
+      entityId: c._id,
+      meta: { number: c.number },
+    });
+    return c;
+  });
+}
+
+/**
+ * Flags cases past their acknowledge or resolve due time (not paused, not met) as breached, once,
+ * and notifies the desk lead and every manager. Safe to run twice and in two instances: the
+ * flag is a conditional update, and each notification has a dedupe key (case, window, due time),
+ * so even a flag written twice in a race notifies once.
+ */
+export async function escalateCases(now: Date): Promise<EscalationRun> {
+  const run: EscalationRun = { flagged: 0, notified: 0 };
+  const managers = await managerIds();
+  for (const window of ['ack', 'resolve'] as const) {
+    const due = await CaseModel.find(dueFilter(window, now), { _id: 1 }).limit(BATCH).lean();
+    for (const { _id } of due) {
+      const c = await flag(_id, window, now);
+      if (!c) continue;
+      run.flagged += 1;
+      const leads = await deskLeads([c.desk]);
+      const recipients = new Map([...leads, ...managers].map((u) => [u.toHexString(), u]));
+      const dueAt = window === 'ack' ? c.ackDueAt : c.resolveDueAt;
+      for (const [hex, user] of recipients) {
+        const { created } = await notify(
+          user,
+          {
+            kind: `case.${window}_breach`,
+            titleKey:
+              window === 'ack' ? 'cases.notifications.ackBreach' : 'cases.notifications.resolveBreach',
+            params: { number: c.number },
+            link: `/cases/${c._id.toHexString()}`,
+            dedupeKey: `case:${c._id.toHexString()}:${window}-breach:${dueAt.toISOString()}:${hex}`,
+          },
+          now,
+        );
+        if (created) run.notified += 1;
+      }
+    }
+  }
+  if (run.flagged) logger.info(run, 'case SLA breaches escalated');
+  return run;
+}
+
+export function defineCaseJobs(agenda: Agenda): Recurring[] {
+  agenda.define(JOB_ESCALATE_CASES, async () => {
+    await escalateCases(new Date());
+  });
+  return [{ name: JOB_ESCALATE_CASES, interval: '1 minute' }];
+}
