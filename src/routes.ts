@@ -4,6 +4,7 @@ import { authRouter } from './modules/auth/index.js';
 import { comingSoonRouter } from './modules/coming-soon/index.js';
 import { contactsRouter } from './modules/contacts/index.js';
 import { eventsRouter } from './modules/events/index.js';
+import { exportsRouter } from './modules/exports/index.js';
 import { healthRouter } from './modules/health/index.js';
 import { homeRouter } from './modules/home/index.js';
 import {
@@ -22,6 +23,8 @@ export const EARLY_MOUNTS: [string, Router][] = [['/', healthRouter]];
 export const MOUNTS: [string, Router][] = [
   ['/', authRouter],
   ['/', homeRouter],
+  // Before the feature routers: /partners/export.csv must not be read as a partner id.
+  ['/', exportsRouter],
   ['/', partnersRouter],
   ['/profile', profileRouter],
   ['/admin/users', usersRouter],

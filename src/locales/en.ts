@@ -4,6 +4,8 @@ import { followUps } from './en/follow-ups.js';
 import { notifications } from './en/notifications.js';
 import { contacts } from './en/contacts.js';
 import { events } from './en/events.js';
+import { exportTexts } from './en/exports.js';
+import { importTexts } from './en/imports.js';
 
 // Feature texts live in en/<feature>.ts (and zh-CN/<feature>.ts), one key per feature.
 export const en = {
@@ -177,6 +179,8 @@ export const en = {
   notifications,
   contacts,
   events,
+  exports: exportTexts,
+  imports: importTexts,
   validation: {
     required: 'This field is required.',
     empty: 'This field is required.',

@@ -5,6 +5,8 @@ import { followUps } from './zh-CN/follow-ups.js';
 import { notifications } from './zh-CN/notifications.js';
 import { contacts } from './zh-CN/contacts.js';
 import { events } from './zh-CN/events.js';
+import { exportTexts } from './zh-CN/exports.js';
+import { importTexts } from './zh-CN/imports.js';
 
 export const zhCN: Messages = {
   app: {
@@ -176,6 +178,8 @@ export const zhCN: Messages = {
   notifications,
   contacts,
   events,
+  exports: exportTexts,
+  imports: importTexts,
   validation: {
     required: '此项为必填项。',
     empty: '此项为必填项。',
