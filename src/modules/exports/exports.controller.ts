@@ -169,6 +169,7 @@ export async function index(req: Request, res: Response): Promise<void> {
   const page = await listMyExports(req.user!, after);
   await renderPage(res, 'exports/index', {
     page,
+    query: { after },
     entityTitle: (entity: string) => entityTitle(res, entity),
     title: res.locals.t('exports.myExports'),
   });
