@@ -3,6 +3,7 @@ import { defineAgreementJobs } from './modules/agreements/index.js';
 import { defineApiJobs } from './modules/api/index.js';
 import { defineAuthJobs } from './modules/auth/index.js';
 import { defineCaseJobs } from './modules/cases/index.js';
+import { defineExportJobs } from './modules/exports/index.js';
 import { defineFollowUpJobs } from './modules/interactions/index.js';
 import { definePlaqueJobs } from './modules/plaques/index.js';
 
@@ -15,3 +16,4 @@ export const JOB_DEFINERS: JobDefiner[] = [
   defineApiJobs,
 ];
 export const JOB_DEFINERS: JobDefiner[] = [defineAuthJobs, defineFollowUpJobs, defineCaseJobs];
+export const JOB_DEFINERS: JobDefiner[] = [defineAuthJobs, defineFollowUpJobs, defineExportJobs];

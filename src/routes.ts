@@ -8,6 +8,8 @@ import { comingSoonRouter } from './modules/coming-soon/index.js';
 import { contactsRouter } from './modules/contacts/index.js';
 import { desksRouter, routingRouter } from './modules/desks/index.js';
 import { eventsRouter } from './modules/events/index.js';
+import { exportsRouter } from './modules/exports/index.js';
+import { importsRouter } from './modules/imports/index.js';
 import { healthRouter } from './modules/health/index.js';
 import { homeRouter } from './modules/home/index.js';
 import {
@@ -33,6 +35,9 @@ export const EARLY_MOUNTS: [string, Router][] = [
 export const MOUNTS: [string, Router][] = [
   ['/', authRouter],
   ['/', homeRouter],
+  // Before the feature routers: /partners/export.csv and /partners/import are not partner ids.
+  ['/', exportsRouter],
+  ['/', importsRouter],
   ['/', partnersRouter],
   ['/', apiTokensRouter],
   ['/profile', profileRouter],

@@ -25,10 +25,13 @@ const TABLE = {
   'partners.merge': ['admin', 'manager'],
   'partners.bulk': ['admin', 'manager'],
   'partners.export': ['admin', 'manager', 'coordinator', 'staff'],
+  // Imports create partners (coordinators own what they import) and may update existing ones.
+  'partners.import': ['admin', 'manager', 'coordinator'],
   'contacts.read': ['admin', 'manager', 'coordinator', 'complaint_officer', 'staff'],
   // Contacts belong to a partner: a coordinator edits those of partners they own.
   'contacts.write': ['admin', 'manager'],
   'contacts.write.own': ['coordinator'],
+  'contacts.export': ['admin', 'manager', 'coordinator', 'staff'],
   'interactions.read': ['admin', 'manager', 'coordinator'],
   'interactions.create': ['admin', 'manager', 'coordinator'],
   // Deleting: managers/admins any; authors their own within 24 hours (checked by the service).
@@ -64,6 +67,8 @@ const TABLE = {
   'cases.read_all': ['admin', 'manager'],
   'cases.reports': ['admin', 'manager'],
   'targets.read': ['admin', 'manager', 'coordinator', 'staff'],
+  // My exports page and background downloads; each entity's export has its own action.
+  'exports.use': ['admin', 'manager', 'coordinator', 'staff'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof TABLE;

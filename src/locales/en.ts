@@ -9,6 +9,8 @@ import { plaques } from './en/plaques.js';
 import { api } from './en/api.js';
 import { desks, routing } from './en/desks.js';
 import { cases } from './en/cases.js';
+import { exportTexts } from './en/exports.js';
+import { importTexts } from './en/imports.js';
 
 // Feature texts live in en/<feature>.ts (and zh-CN/<feature>.ts), one key per feature.
 export const en = {
@@ -192,6 +194,8 @@ export const en = {
   desks,
   cases,
   routing,
+  exports: exportTexts,
+  imports: importTexts,
   validation: {
     required: 'This field is required.',
     empty: 'This field is required.',

@@ -10,6 +10,8 @@ import { plaques } from './zh-CN/plaques.js';
 import { api } from './zh-CN/api.js';
 import { desks, routing } from './zh-CN/desks.js';
 import { cases } from './zh-CN/cases.js';
+import { exportTexts } from './zh-CN/exports.js';
+import { importTexts } from './zh-CN/imports.js';
 
 export const zhCN: Messages = {
   app: {
@@ -191,6 +193,8 @@ export const zhCN: Messages = {
   desks,
   cases,
   routing,
+  exports: exportTexts,
+  imports: importTexts,
   validation: {
     required: '此项为必填项。',
     empty: '此项为必填项。',

@@ -3,6 +3,7 @@ import './contacts.partner.js';
 export { ContactModel, CONTACT_LANGUAGES, type Contact, type ContactLanguage } from './contact.model.js';
 export { contactsOfPartner, contactsOfPartners, type ContactOption } from './contacts.lookup.js';
 export {
+  buildContactQuery,
   canWriteContacts,
   contactNames,
   createContact,
