@@ -14,6 +14,7 @@ import {
 import { notificationsRouter } from './modules/notifications/index.js';
 import { partnersRouter } from './modules/partners/index.js';
 import { profileRouter, usersRouter } from './modules/users/index.js';
+import { targetsRouter } from './modules/targets/index.js';
 
 /** Mounted before sessions and the database gate: they must answer while the database is down. */
 export const EARLY_MOUNTS: [string, Router][] = [['/', healthRouter]];
@@ -32,6 +33,7 @@ export const MOUNTS: [string, Router][] = [
   ['/notifications', notificationsRouter],
   ['/', contactsRouter],
   ['/', eventsRouter],
+  ['/', targetsRouter],
   ['/', comingSoonRouter],
 ];
 

@@ -107,7 +107,9 @@ export function parseActualsCsv(buffer: Buffer, t: Translate): Parsed {
         .filter((f) => f !== 'visitors')
         .map((f) => `${f}: ${t(ROW_MESSAGES[f] ?? 'validation.invalid', { min: YEAR_MIN, max: YEAR_MAX })}`);
       if (visitors.error || fields.has('visitors')) {
-        messages.push(`visitors: ${t(visitors.error ?? (raw.visitors ? 'targets.errors.wholeNumber' : 'validation.required'))}`);
+        messages.push(
+          `visitors: ${t(visitors.error ?? (raw.visitors ? 'targets.errors.wholeNumber' : 'validation.required'))}`,
+        );
       }
       errors.push({ line, messages });
       return;
@@ -163,7 +165,10 @@ async function classify(rows: ActualRow[], known: Map<string, Market>) {
     ),
   ];
   const stored = ids.length
-    ? await ActualModel.find({ market: trusted({ $in: ids }) }, { market: 1, yearMonth: 1, visitors: 1 }).lean()
+    ? await ActualModel.find(
+        { market: trusted({ $in: ids }) },
+        { market: 1, yearMonth: 1, visitors: 1 },
+      ).lean()
     : [];
   const current = new Map(stored.map((a) => [`${a.market.toHexString()}|${a.yearMonth}`, a.visitors]));
   let inserted = 0;
@@ -171,7 +176,9 @@ async function classify(rows: ActualRow[], known: Map<string, Market>) {
   let unchanged = 0;
   for (const r of rows) {
     const market = known.get(pairKey(r.origin, r.destination));
-    const was = market ? current.get(`${market._id.toHexString()}|${toYearMonth(r.year, r.month)}`) : undefined;
+    const was = market
+      ? current.get(`${market._id.toHexString()}|${toYearMonth(r.year, r.month)}`)
+      : undefined;
     if (was == null) inserted += 1;
     else if (was === r.visitors) unchanged += 1;
     else updated += 1;
@@ -253,7 +260,10 @@ export async function applyPendingImport(
 ): Promise<ImportReport> {
   const pending = await PendingImportModel.findOne({ _id: new Types.ObjectId(id), user: user._id }).lean();
   if (!pending) throw new NotFoundError();
-  const csv = [IMPORT_COLUMNS.join(','), ...(pending.rows as unknown as unknown[][]).map((r) => r.join(','))].join('\n');
+  const csv = [
+    IMPORT_COLUMNS.join(','),
+    ...(pending.rows as unknown as unknown[][]).map((r) => r.join(',')),
+  ].join('\n');
   const report = await importActuals(
     Buffer.from(csv),
     { filename: pending.filename, createMissing: pending.createMissing, apply: true },
@@ -305,6 +315,13 @@ async function writeRows(rows: ActualRow[], opts: ImportOptions, user: Express.U
   await recordAudit(ctx, {
     action: 'target.actuals.import',
     entity: 'target_actuals',
-    meta: { filename: opts.filename, rows: rows.length, inserted, updated, unchanged, marketsCreated: created },
+    meta: {
+      filename: opts.filename,
+      rows: rows.length,
+      inserted,
+      updated,
+      unchanged,
+      marketsCreated: created,
+    },
   });
 }

@@ -35,7 +35,9 @@ export function statusOf(ratio: number | null): Status {
 }
 
 /** The yearly growth needed: multiplier^(1 / years) − 1. */
-export function requiredGrowthRate(plan: Pick<PlanFacts, 'multiplier' | 'baselineYear' | 'targetYear'>): number {
+export function requiredGrowthRate(
+  plan: Pick<PlanFacts, 'multiplier' | 'baselineYear' | 'targetYear'>,
+): number {
   const years = plan.targetYear - plan.baselineYear;
   return years > 0 ? plan.multiplier ** (1 / years) - 1 : 0;
 }
@@ -106,7 +108,12 @@ export interface Progress {
 }
 
 /** The monthly path figure for one month. */
-export function pathForMonth(plan: PlanFacts, shares: readonly number[], year: number, month: number): number {
+export function pathForMonth(
+  plan: PlanFacts,
+  shares: readonly number[],
+  year: number,
+  month: number,
+): number {
   return pathForYear(plan, year) * shares[month - 1]!;
 }
 

@@ -53,6 +53,10 @@ export async function findMarket(id: Types.ObjectId | string): Promise<Market> {
   return market;
 }
 
+export async function findPair(origin: string, destination: string): Promise<Market | null> {
+  return MarketModel.findOne({ pairKey: pairKey(origin, destination) }).lean<Market>();
+}
+
 export async function allMarkets(): Promise<Market[]> {
   return MarketModel.find({}).sort({ pairKey: 1 }).lean<Market[]>();
 }
@@ -117,7 +121,11 @@ export async function updateMarket(
   await assertPairFree(input.origin, input.destination, before._id);
   let after: Market | null;
   try {
-    after = await MarketModel.findByIdAndUpdate(id, { $set: marketDoc(input) }, { returnDocument: 'after' }).lean<Market>();
+    after = await MarketModel.findByIdAndUpdate(
+      id,
+      { $set: marketDoc(input) },
+      { returnDocument: 'after' },
+    ).lean<Market>();
   } catch (err) {
     if (isDuplicateKey(err)) throw new ValidationError({ destination: 'targets.errors.pairExists' });
     throw err;
@@ -129,7 +137,12 @@ export async function updateMarket(
     MARKET_FIELDS,
   );
   if (changes.length) {
-    await recordAudit(ctx, { action: 'target.market.update', entity: 'target_market', entityId: id, changes });
+    await recordAudit(ctx, {
+      action: 'target.market.update',
+      entity: 'target_market',
+      entityId: id,
+      changes,
+    });
   }
   return after;
 }
@@ -140,7 +153,10 @@ export async function updateMarket(
  */
 export async function monthlyFigures(marketIds?: Types.ObjectId[]): Promise<Map<string, MonthFigure[]>> {
   const match = marketIds ? { market: trusted({ $in: marketIds }) } : {};
-  const rows = await ActualModel.aggregate<{ _id: { market: Types.ObjectId; yearMonth: number }; visitors: number }>([
+  const rows = await ActualModel.aggregate<{
+    _id: { market: Types.ObjectId; yearMonth: number };
+    visitors: number;
+  }>([
     { $match: match },
     { $group: { _id: { market: '$market', yearMonth: '$yearMonth' }, visitors: { $sum: '$visitors' } } },
   ]);
@@ -148,7 +164,11 @@ export async function monthlyFigures(marketIds?: Types.ObjectId[]): Promise<Map<
   for (const r of rows) {
     const key = String(r._id.market);
     const list = out.get(key) ?? [];
-    list.push({ year: Math.floor(r._id.yearMonth / 100), month: r._id.yearMonth % 100, visitors: r.visitors });
+    list.push({
+      year: Math.floor(r._id.yearMonth / 100),
+      month: r._id.yearMonth % 100,
+      visitors: r.visitors,
+    });
     out.set(key, list);
   }
   return out;
@@ -175,7 +195,8 @@ export async function planOverview(now = new Date()): Promise<PlanOverview> {
     const f = figures.get(market._id.toHexString()) ?? [];
     return { market, direction: directionOf(market), figures: f, progress: computeProgress(market, f, asOf) };
   });
-  const of = (d?: Direction) => sumProgress(list.filter((m) => !d || m.direction === d).map((m) => m.progress));
+  const of = (d?: Direction) =>
+    sumProgress(list.filter((m) => !d || m.direction === d).map((m) => m.progress));
   return { markets: list, totals: { all: of(), inbound: of('inbound'), outbound: of('outbound') }, asOf };
 }
 
@@ -204,13 +225,19 @@ export function chartsFor(items: { market: Market; figures: MonthFigure[] }[]): 
   return {
     monthly: addSeries(items.map((i) => monthlySeries(i.market, i.figures, fromYear, toYear))),
     // Months recorded: the least across markets, so "complete" means complete for all of them.
-    yearly: addSeries(yearly).map((p, idx) => ({ ...p, months: Math.min(...yearly.map((y) => y[idx]!.months)) })),
+    yearly: addSeries(yearly).map((p, idx) => ({
+      ...p,
+      months: Math.min(...yearly.map((y) => y[idx]!.months)),
+    })),
     fromYear,
     toYear,
   };
 }
 
-export async function marketProgress(id: string, now = new Date()): Promise<MarketProgress & { charts: MarketCharts }> {
+export async function marketProgress(
+  id: string,
+  now = new Date(),
+): Promise<MarketProgress & { charts: MarketCharts }> {
   const market = await findMarket(id);
   const figures = (await monthlyFigures([market._id])).get(market._id.toHexString()) ?? [];
   return {
