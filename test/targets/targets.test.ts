@@ -83,10 +83,18 @@ describe('targets: markets and monthly actuals', () => {
 
   describe('creating and editing markets', () => {
     it('when a manager creates a market, then it is stored with its pair key, audited, and its page opens', async () => {
-      const res = await manager.post('/targets', { ...MARKET, owner: owner.user._id.toHexString() }).expect(302);
+      const res = await manager
+        .post('/targets', { ...MARKET, owner: owner.user._id.toHexString() })
+        .expect(302);
       const m = await MarketModel.findOne({}).lean();
       expect(res.headers.location).to.equal(`/targets/${m!._id.toHexString()}`);
-      expect(m).to.deep.include({ origin: 'TH', destination: 'CN-CQ', pairKey: 'TH>CN-CQ', multiplier: 2, targetYear: 2027 });
+      expect(m).to.deep.include({
+        origin: 'TH',
+        destination: 'CN-CQ',
+        pairKey: 'TH>CN-CQ',
+        multiplier: 2,
+        targetYear: 2027,
+      });
       expect(String(m!.owner)).to.equal(owner.user._id.toHexString());
       const entry = await AuditEntryModel.findOne({ action: 'target.market.create' }).lean();
       expect(entry!.entityId).to.equal(m!._id.toHexString());
@@ -100,13 +108,22 @@ describe('targets: markets and monthly actuals', () => {
 
     it('when the form is wrong, then it comes back (422) with a message per field and the values kept', async () => {
       const res = await manager
-        .post('/targets', { ...MARKET, origin: 'XX', destination: 'CN-CQ', targetYear: '2023', baselineVisitors: '-5', notes: 'keep me' })
+        .post('/targets', {
+          ...MARKET,
+          origin: 'XX',
+          destination: 'CN-CQ',
+          targetYear: '2023',
+          baselineVisitors: '-5',
+          notes: 'keep me',
+        })
         .expect(422);
       expect(res.text).to.contain('id="f-origin-error"');
       expect(res.text).to.contain('id="f-targetYear-error"');
       expect(res.text).to.contain('id="f-baselineVisitors-error"');
       expect(res.text).to.contain('keep me');
-      const same = await manager.post('/targets', { ...MARKET, origin: 'CN-CQ', destination: 'CN-CQ' }).expect(422);
+      const same = await manager
+        .post('/targets', { ...MARKET, origin: 'CN-CQ', destination: 'CN-CQ' })
+        .expect(422);
       expect(same.text).to.contain('id="f-destination-error"');
       expect(await MarketModel.countDocuments()).to.equal(0);
     });
@@ -168,13 +185,18 @@ describe('targets: markets and monthly actuals', () => {
       const m = await createMarket();
       await createActuals(m._id, { 202501: 5000, 202502: 6000 });
       await manager.post(`/targets/${m._id.toHexString()}/actuals`, grid(2025, { 1: '5000' })).expect(302);
-      expect((await ActualModel.find({ market: m._id }).lean()).map((a) => a.yearMonth)).to.deep.equal([202501]);
+      expect((await ActualModel.find({ market: m._id }).lean()).map((a) => a.yearMonth)).to.deep.equal([
+        202501,
+      ]);
     });
 
     it('when a figure is negative, not a whole number or not a number, then the grid comes back with each error and nothing is saved', async () => {
       const m = await createMarket();
       const res = await manager
-        .post(`/targets/${m._id.toHexString()}/actuals`, grid(2025, { 1: '-3', 2: '1.5', 3: 'many', 4: '400' }))
+        .post(
+          `/targets/${m._id.toHexString()}/actuals`,
+          grid(2025, { 1: '-3', 2: '1.5', 3: 'many', 4: '400' }),
+        )
         .expect(422);
       expect(res.text).to.contain('Visitors cannot be negative.');
       expect(res.text).to.match(/id="f-m2-error">Enter a whole number of visitors\./);
@@ -203,8 +225,20 @@ describe('targets: markets and monthly actuals', () => {
   describe('the market page', () => {
     it('shows year to date, the latest 12 months against the path, status and both charts with data tables', async () => {
       // 120,000 in 2025, ×4 by 2027: 2026's path is 240,000 (20,000 a month).
-      const m = await createMarket({ baselineYear: 2025, baselineVisitors: 120_000, multiplier: 4, targetYear: 2027 });
-      await createActuals(m._id, { 202601: 22000, 202602: 22000, 202603: 22000, 202604: 22000, 202605: 22000, 202606: 22000 });
+      const m = await createMarket({
+        baselineYear: 2025,
+        baselineVisitors: 120_000,
+        multiplier: 4,
+        targetYear: 2027,
+      });
+      await createActuals(m._id, {
+        202601: 22000,
+        202602: 22000,
+        202603: 22000,
+        202604: 22000,
+        202605: 22000,
+        202606: 22000,
+      });
       const res = await staff.agent.get(`/targets/${m._id.toHexString()}`).expect(200);
       expect(res.text).to.match(/id="required-rate">\+100\.0%/);
       expect(res.text).to.match(/data-k="ytd-actual">132,000/);

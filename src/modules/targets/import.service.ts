@@ -52,13 +52,13 @@ export interface ImportReport {
   importId: string | null;
 }
 
-// A checked file waiting for "apply": rows as [origin, destination, year, month, visitors].
+// A checked file waiting for "apply": its valid rows as CSV lines (origin,destination,year,month,visitors).
 const pendingSchema = new Schema(
   {
     user: { type: Schema.Types.ObjectId, required: true },
     filename: { type: String, required: true },
     createMissing: { type: Boolean, default: false },
-    rows: { type: [[Schema.Types.Mixed]], default: [] },
+    rows: { type: [String], default: [] },
     createdAt: { type: Date, default: () => new Date() },
   },
   { versionKey: false, collection: 'targetimports' },
@@ -246,7 +246,7 @@ export async function importActuals(
     user: user._id,
     filename: opts.filename,
     createMissing: opts.createMissing,
-    rows: rows.map((r) => [r.origin, r.destination, r.year, r.month, r.visitors]),
+    rows: rows.map((r) => [r.origin, r.destination, r.year, r.month, r.visitors].join(',')),
   });
   return { ...report, importId: pending._id.toHexString() };
 }
@@ -260,10 +260,7 @@ export async function applyPendingImport(
 ): Promise<ImportReport> {
   const pending = await PendingImportModel.findOne({ _id: new Types.ObjectId(id), user: user._id }).lean();
   if (!pending) throw new NotFoundError();
-  const csv = [
-    IMPORT_COLUMNS.join(','),
-    ...(pending.rows as unknown as unknown[][]).map((r) => r.join(',')),
-  ].join('\n');
+  const csv = [IMPORT_COLUMNS.join(','), ...pending.rows].join('\n');
   const report = await importActuals(
     Buffer.from(csv),
     { filename: pending.filename, createMissing: pending.createMissing, apply: true },
