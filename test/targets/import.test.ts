@@ -124,6 +124,15 @@ describe('targets: CSV import of monthly actuals', () => {
     expect(await AuditEntryModel.countDocuments({ action: 'target.market.create' })).to.equal(1);
   });
 
+  it('when the file is UTF-16 with a byte-order mark (as some spreadsheets save it), then it is read', async () => {
+    await createMarket({ origin: 'TH', destination: 'CN-CQ' });
+    const text = `${HEADER}\r\nTH,CN-CQ,2025,1,1000\r\n`;
+    const file = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const res = await upload(manager, file, { mode: 'apply' }).expect(200);
+    expect(count(res.text, 'inserted')).to.equal(1);
+    expect(await ActualModel.countDocuments()).to.equal(1);
+  });
+
   it('when the header is wrong or the file is not text, then the form says so next to the file field', async () => {
     const bad = await upload(manager, Buffer.from('country,year,visitors\nTH,2025,5')).expect(422);
     expect(bad.text).to.contain('id="f-file-error"');

@@ -66,6 +66,17 @@ const pendingSchema = new Schema(
 pendingSchema.index({ user: 1 });
 const PendingImportModel = model('TargetImport', pendingSchema);
 
+/** Spreadsheets save CSV as UTF-8 (with or without BOM) or UTF-16 with a BOM. */
+function decode(buffer: Buffer): string {
+  if (buffer[0] === 0xff && buffer[1] === 0xfe) return buffer.subarray(2).toString('utf16le');
+  if (buffer[0] === 0xfe && buffer[1] === 0xff) {
+    const swapped = Buffer.from(buffer.subarray(2));
+    swapped.swap16();
+    return swapped.toString('utf16le');
+  }
+  return buffer.toString('utf8');
+}
+
 interface Parsed {
   rows: { line: number; row: ActualRow }[];
   errors: RowError[];
@@ -76,7 +87,12 @@ interface Parsed {
 export function parseActualsCsv(buffer: Buffer, t: Translate): Parsed {
   let records: string[][];
   try {
-    records = parse(buffer, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true });
+    records = parse(decode(buffer), {
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+    });
   } catch {
     throw new ValidationError({ file: 'targets.import.unreadable' });
   }
