@@ -9,6 +9,7 @@ import { seedContactsAndEvents } from './seed/contacts-events.js';
 import { seedInteractions } from './seed/interactions.js';
 import { seedPlaques } from './seed/plaques.js';
 import { seedDesks } from './seed/desks.js';
+import { seedTargets } from './seed/targets.js';
 
 const DEMO_PASSWORD = process.env.SEED_PASSWORD ?? 'Chongqing-SEA-2025';
 
@@ -46,6 +47,7 @@ const SEEDERS: [string, () => Promise<void>][] = [
   ['interactions', seedInteractions],
   ['plaques', seedPlaques],
   ['desks and routing rules', seedDesks],
+  ['doubling-plan markets and actuals', () => seedTargets()],
 ];
 
 await withDatabase(async () => {

@@ -21,6 +21,7 @@ import { notificationsRouter } from './modules/notifications/index.js';
 import { partnersRouter } from './modules/partners/index.js';
 import { plaquesRouter } from './modules/plaques/index.js';
 import { profileRouter, usersRouter } from './modules/users/index.js';
+import { targetsRouter } from './modules/targets/index.js';
 
 /**
  * Mounted before sessions, CSRF and the database gate: health must answer while the database is
@@ -54,6 +55,7 @@ export const MOUNTS: [string, Router][] = [
   ['/', agreementsRouter],
   ['/', plaquesRouter],
   ['/', casesRouter],
+  ['/', targetsRouter],
   ['/', comingSoonRouter],
 ];
 

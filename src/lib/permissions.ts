@@ -69,6 +69,12 @@ const TABLE = {
   'targets.read': ['admin', 'manager', 'coordinator', 'staff'],
   // My exports page and background downloads; each entity's export has its own action.
   'exports.use': ['admin', 'manager', 'coordinator', 'staff'],
+  // Markets (create/edit) and CSV imports of actuals: managers and admins.
+  'targets.write': ['admin', 'manager'],
+  'targets.import': ['admin', 'manager'],
+  // Monthly actuals: managers/admins on any market; a coordinator on markets they own.
+  'targets.actuals': ['admin', 'manager'],
+  'targets.actuals.own': ['coordinator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof TABLE;

@@ -11,6 +11,7 @@ import { desks, routing } from './en/desks.js';
 import { cases } from './en/cases.js';
 import { exportTexts } from './en/exports.js';
 import { importTexts } from './en/imports.js';
+import { targets } from './en/targets.js';
 
 // Feature texts live in en/<feature>.ts (and zh-CN/<feature>.ts), one key per feature.
 export const en = {
@@ -106,6 +107,35 @@ export const en = {
     quickLinks: 'Where to start',
     emptyTitle: 'Nothing here yet',
     emptyBody: 'Follow-ups, pipeline, complaint queues and doubling-plan progress will show on this page.',
+    tileFailed: 'This tile could not be loaded. The rest of the page is fine; try again later.',
+    viewAll: 'View all',
+    tiles: {
+      followUps: 'My follow-ups due',
+      notifications: 'My unread notifications',
+      partnerActivity: 'Recent activity on my partners',
+      newPartners: 'New partners this month',
+    },
+    followUps: {
+      counts: '{{overdue}} overdue · {{today}} due today',
+      none: 'Nothing due today or overdue.',
+      overdue: 'Overdue',
+      today: 'Today',
+    },
+    notifications: {
+      count: '{{count}} unread',
+      none: 'No unread notifications.',
+    },
+    partnerActivity: {
+      none: 'No recent interactions on partners you own.',
+      noPartners: 'You own no partners yet.',
+      owned: 'Partners you own: {{count}}',
+    },
+    newPartners: {
+      total: '{{count}} new since {{since}}',
+      none: 'No partners added this month.',
+      byCountry: 'By country',
+      byType: 'By type',
+    },
   },
   comingSoon: {
     title: '{{section}}',
@@ -184,6 +214,7 @@ export const en = {
   notifications,
   contacts,
   events,
+  targets,
   charts: {
     noData: 'No data for this period yet.',
     showData: 'Show the numbers',

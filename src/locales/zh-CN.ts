@@ -12,6 +12,7 @@ import { desks, routing } from './zh-CN/desks.js';
 import { cases } from './zh-CN/cases.js';
 import { exportTexts } from './zh-CN/exports.js';
 import { importTexts } from './zh-CN/imports.js';
+import { targets } from './zh-CN/targets.js';
 
 export const zhCN: Messages = {
   app: {
@@ -105,6 +106,35 @@ export const zhCN: Messages = {
     quickLinks: '从这里开始',
     emptyTitle: '暂无内容',
     emptyBody: '跟进事项、协议进展、投诉队列和倍增计划进度将显示在此页面。',
+    tileFailed: '此模块暂时无法加载，页面其他部分正常；请稍后再试。',
+    viewAll: '查看全部',
+    tiles: {
+      followUps: '我的到期跟进',
+      notifications: '我的未读通知',
+      partnerActivity: '我负责的合作伙伴近期动态',
+      newPartners: '本月新增合作伙伴',
+    },
+    followUps: {
+      counts: '逾期 {{overdue}} 项 · 今日到期 {{today}} 项',
+      none: '今天没有到期或逾期的跟进。',
+      overdue: '逾期',
+      today: '今天',
+    },
+    notifications: {
+      count: '{{count}} 条未读',
+      none: '没有未读通知。',
+    },
+    partnerActivity: {
+      none: '您负责的合作伙伴近期没有互动。',
+      noPartners: '您还没有负责的合作伙伴。',
+      owned: '您负责的合作伙伴：{{count}} 个',
+    },
+    newPartners: {
+      total: '自 {{since}} 起新增 {{count}} 个',
+      none: '本月没有新增合作伙伴。',
+      byCountry: '按国家',
+      byType: '按类型',
+    },
   },
   comingSoon: {
     title: '{{section}}',
@@ -183,6 +213,7 @@ export const zhCN: Messages = {
   notifications,
   contacts,
   events,
+  targets,
   charts: {
     noData: '此期间暂无数据。',
     showData: '显示数据',

@@ -1,6 +1,9 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
+import { logger } from '../../lib/logger.js';
 import { allow, can, type Action } from '../../lib/permissions.js';
 import { renderPage } from '../../lib/views.js';
+import { dashboardTilesFor, type DashboardTile, type TileContext } from './dashboard-tiles.js';
+import './home.tiles.js';
 
 export const homeRouter = Router();
 
@@ -13,7 +16,50 @@ const QUICK_LINKS: { href: string; navKey: string; action: Action }[] = [
   { href: '/admin/users', navKey: 'nav.users', action: 'users.manage' },
 ];
 
+export interface RenderedTile {
+  key: string;
+  title: string;
+  width: 'half' | 'full';
+  html: string | null;
+  failed: boolean;
+}
+
+function renderView(res: Response, view: string, locals: Record<string, unknown>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    res.render(view, locals, (err: Error | null, html?: string) => (err ? reject(err) : resolve(html ?? '')));
+  });
+}
+
+/** Loads and renders one tile; any failure becomes an error box for that tile alone. */
+async function renderTile(
+  res: Response,
+  tile: DashboardTile,
+  ctx: TileContext,
+): Promise<RenderedTile | null> {
+  const base = { key: tile.key, title: ctx.t(tile.title), width: tile.width ?? 'half' };
+  try {
+    const locals = await tile.load(ctx);
+    if (!locals) return null;
+    const html = await renderView(res, tile.view, { ...res.locals, ...locals, tileKey: tile.key });
+    return { ...base, html, failed: false };
+  } catch (err) {
+    logger.error({ err, tile: tile.key }, 'dashboard tile failed');
+    return { ...base, html: null, failed: true };
+  }
+}
+
 homeRouter.get('/', allow('dashboard.view'), async (req, res) => {
-  const links = QUICK_LINKS.filter((l) => can(req.user, l.action));
-  await renderPage(res, 'home/dashboard', { links });
+  const user = req.user!;
+  const ctx: TileContext = {
+    user,
+    now: new Date(),
+    locale: res.locals.locale,
+    timeZone: res.locals.timeZone,
+    t: res.locals.t,
+  };
+  const tiles = (await Promise.all(dashboardTilesFor(user).map((tile) => renderTile(res, tile, ctx)))).filter(
+    (t): t is RenderedTile => t != null,
+  );
+  const links = QUICK_LINKS.filter((l) => can(user, l.action));
+  await renderPage(res, 'home/dashboard', { links, tiles });
 });

@@ -1,1 +1,8 @@
 export { homeRouter } from './home.routes.js';
+export {
+  registerDashboardTile,
+  dashboardTiles,
+  dashboardTilesFor,
+  type DashboardTile,
+  type TileContext,
+} from './dashboard-tiles.js';

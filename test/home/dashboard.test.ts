@@ -1,0 +1,157 @@
+import { expect } from 'chai';
+import { mongoose } from '../../src/lib/db/index.js';
+import { dashboardTilesFor, registerDashboardTile } from '../../src/modules/home/index.js';
+import type { Role } from '../../src/lib/permissions.js';
+import { loginAs, type LoggedIn } from '../support/agent.js';
+import { clearDatabase, useTestApp } from '../support/db.js';
+import { createInteraction } from '../factories/interaction.js';
+import { createNotification } from '../factories/notification.js';
+import { createPartner } from '../factories/partner.js';
+import { createActuals, createMarket } from '../factories/target.js';
+
+const DAY = 24 * 3600 * 1000;
+const tileIds = (html: string) => [...html.matchAll(/<section[^>]* id="tile-([a-z-]+)"/g)].map((m) => m[1]!);
+const tileHtml = (html: string, key: string) => {
+  const start = html.indexOf(`id="tile-${key}"`);
+  if (start < 0) return '';
+  const end = html.indexOf('<section', start + 10);
+  return html.slice(start, end < 0 ? undefined : end);
+};
+
+// A tile that fails on demand, to show one broken tile does not break the page.
+let failTile = false;
+registerDashboardTile({
+  key: 'test-failing',
+  order: 999,
+  title: 'dashboard.title',
+  view: 'home/tiles/notifications',
+  async load() {
+    if (!failTile) return null;
+    throw new Error('tile exploded');
+  },
+});
+
+describe('home dashboard /', () => {
+  const { app } = useTestApp();
+  const users = {} as Record<Role, LoggedIn>;
+
+  before(async () => {
+    await clearDatabase();
+    for (const role of ['admin', 'manager', 'coordinator', 'complaint_officer', 'staff'] as Role[]) {
+      users[role] = await loginAs(app(), role);
+    }
+  });
+
+  beforeEach(async () => {
+    failTile = false;
+    const db = mongoose.connection.db!;
+    await Promise.all(
+      ['partners', 'interactions', 'notifications', 'targetmarkets', 'targetactuals'].map((c) =>
+        db.collection(c).deleteMany({}),
+      ),
+    );
+  });
+
+  it('shows each role the tiles it may use: personal tiles for everyone who has them, management tiles for managers and admins', async () => {
+    const expected: Record<Role, string[]> = {
+      admin: ['follow-ups', 'notifications', 'partner-activity', 'new-partners', 'targets'],
+      manager: ['follow-ups', 'notifications', 'partner-activity', 'new-partners', 'targets'],
+      coordinator: ['follow-ups', 'notifications', 'partner-activity'],
+      complaint_officer: ['notifications'],
+      staff: ['notifications'],
+    };
+    for (const [role, tiles] of Object.entries(expected) as [Role, string[]][]) {
+      const res = await users[role].agent.get('/').expect(200);
+      expect(tileIds(res.text), role).to.deep.equal(tiles);
+      expect(
+        dashboardTilesFor({ role })
+          .map((t) => t.key)
+          .filter((k) => k !== 'test-failing'),
+      ).to.deep.equal(tiles);
+    }
+  });
+
+  it("lists my overdue and today's follow-ups, my unread notifications and activity on partners I own, each linking to the list behind it", async () => {
+    const me = users.coordinator;
+    const mine = await createPartner({ name: 'Siam Journeys', owner: me.user._id });
+    const theirs = await createPartner({ name: 'Not Mine Travel' });
+    await createInteraction({
+      partner: mine,
+      by: me.user._id,
+      summary: 'Send the <b>brochure</b>',
+      occurredAt: new Date(Date.now() - 5 * DAY),
+      followUpAt: new Date(Date.now() - 2 * DAY),
+      followUpAssignee: me.user._id,
+    });
+    await createInteraction({
+      partner: theirs,
+      by: users.manager.user._id,
+      summary: 'Someone else',
+      followUpAt: new Date(Date.now() + 10 * DAY),
+      followUpAssignee: me.user._id,
+    });
+    await createNotification(me.user._id, {
+      params: { partner: 'Siam Journeys', summary: 'x' },
+      link: '/follow-ups',
+    });
+    await createNotification(me.user._id, { readAt: new Date() });
+
+    const res = await me.agent.get('/').expect(200);
+    const followUps = tileHtml(res.text, 'follow-ups');
+    expect(followUps).to.contain('1 overdue · 0 due today');
+    expect(followUps).to.contain(`href="/partners/${mine._id.toHexString()}"`);
+    expect(followUps).to.contain('Send the &lt;b&gt;brochure&lt;/b&gt;');
+    expect(followUps).not.to.contain('Not Mine Travel');
+    expect(followUps).to.contain('href="/follow-ups"');
+
+    const notes = tileHtml(res.text, 'notifications');
+    expect(notes).to.contain('1 unread');
+    expect(notes).to.contain('href="/notifications"');
+
+    const activity = tileHtml(res.text, 'partner-activity');
+    expect(activity).to.contain('Siam Journeys');
+    expect(activity).not.to.contain('Someone else');
+    expect(activity).to.contain('href="/partners?owner=mine');
+  });
+
+  it('shows managers the partners added this month by country and type, linking to the filtered partner list', async () => {
+    await createPartner({ country: 'TH', type: 'travel_agency' });
+    await createPartner({ country: 'TH', type: 'hotel' });
+    await createPartner({ country: 'VN', type: 'hotel' });
+    await createPartner({ country: 'VN', type: 'hotel', createdAt: new Date(Date.now() - 70 * DAY) });
+    const res = await users.manager.agent.get('/').expect(200);
+    const tile = tileHtml(res.text, 'new-partners');
+    expect(tile).to.contain('3 new since');
+    expect(tile).to.match(
+      /href="\/partners\?country=TH&amp;sort=created">[^<]+<\/a> <span class="badge text-bg-light">2</,
+    );
+    expect(tile).to.match(
+      /href="\/partners\?type=hotel&amp;sort=created">[^<]+<\/a> <span class="badge text-bg-light">2</,
+    );
+  });
+
+  it('shows managers the doubling-plan status per market, each linking to its market page', async () => {
+    const m = await createMarket({
+      origin: 'TH',
+      destination: 'CN-CQ',
+      baselineYear: 2025,
+      baselineVisitors: 120_000,
+      multiplier: 4,
+      targetYear: 2027,
+    });
+    await createActuals(m._id, { 202601: 10_000, 202602: 10_000 });
+    const res = await users.admin.agent.get('/').expect(200);
+    const tile = tileHtml(res.text, 'targets');
+    expect(tile).to.contain(`href="/targets/${m._id.toHexString()}"`);
+    expect(tile).to.contain('status-off_track');
+    expect(tile).to.contain('50.0%');
+    expect(tile).to.contain('href="/targets"');
+  });
+
+  it('when one tile fails, then it shows an error box and the rest of the page still renders', async () => {
+    failTile = true;
+    const res = await users.manager.agent.get('/').expect(200);
+    expect(tileHtml(res.text, 'test-failing')).to.contain('tile-error');
+    expect(tileIds(res.text)).to.include('targets');
+  });
+});
