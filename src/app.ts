@@ -8,6 +8,7 @@ import { databaseGate } from './middleware/database-gate.js';
 import { errorHandler, notFound } from './middleware/errors.js';
 import { viewLocals } from './middleware/locals.js';
 import { requestLogger } from './middleware/request-logger.js';
+import { saveBeforeRedirect } from './middleware/save-before-redirect.js';
 import { securityHeaders } from './middleware/security.js';
 import { parseMultipart } from './middleware/uploads.js';
 import { absoluteTimeout, passport, sessionMiddleware } from './modules/auth/index.js';
@@ -36,6 +37,7 @@ export function createApp(): Express {
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '100kb' }));
   app.use(sessionMiddleware(connectedClient()));
+  app.use(saveBeforeRedirect);
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(absoluteTimeout);
