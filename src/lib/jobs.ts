@@ -1,6 +1,6 @@
 import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
-import type { Db, ObjectId } from 'mongodb';
+import { ObjectId, type Db } from 'mongodb';
 import { logger } from './logger.js';
 
 export const JOBS_COLLECTION = 'agendaJobs';
@@ -82,9 +82,11 @@ export async function stopJobs(graceMs = 5_000): Promise<void> {
  * job's nextRunAt is null while it runs, so it would never run again). Handlers are idempotent.
  */
 async function releaseUnfinished(db: Db, running: Set<unknown>): Promise<void> {
+  // Agenda 6 hands out ids as strings or ObjectIds depending on the backend path.
   const ids = [...running]
-    .map((job) => (job as { attrs: { _id?: ObjectId } }).attrs._id)
-    .filter((id): id is ObjectId => id != null);
+    .map((job) => (job as { attrs: { _id?: unknown } }).attrs._id)
+    .filter((id) => id != null && ObjectId.isValid(String(id)))
+    .map((id) => new ObjectId(String(id)));
   if (!ids.length) return;
   try {
     await db
