@@ -1,6 +1,6 @@
 import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
-import type { Db } from 'mongodb';
+import { ObjectId, type Db } from 'mongodb';
 import { logger } from './logger.js';
 
 export const JOBS_COLLECTION = 'agendaJobs';
@@ -16,7 +16,7 @@ export interface Recurring {
 export type JobDefiner = (agenda: Agenda) => Recurring[];
 
 /** The started instance and the jobs it is running (stop() leaves their locks held until they finish). */
-let current: { agenda: Agenda; running: Set<unknown> } | undefined;
+let current: { agenda: Agenda; running: Set<unknown>; db: Db } | undefined;
 
 export async function startJobs(db: Db, definers: JobDefiner[]): Promise<Agenda> {
   const instance = new Agenda({
@@ -44,7 +44,7 @@ export async function startJobs(db: Db, definers: JobDefiner[]): Promise<Agenda>
     // every() keeps one document per job name, so two instances schedule it once in total.
     await instance.every(r.interval, r.name, r.data ?? {}, { skipImmediate: true });
   }
-  current = { agenda: instance, running };
+  current = { agenda: instance, running, db };
   return instance;
 }
 
@@ -57,14 +57,14 @@ export async function stopJobs(graceMs = 5_000): Promise<void> {
   const stopping = current;
   current = undefined;
   if (!stopping) return;
-  const { agenda: instance, running } = stopping;
+  const { agenda: instance, running, db } = stopping;
   await instance.stop();
   if (running.size === 0) return;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(() => {
       instance.off('complete', check);
       logger.warn({ running: running.size }, 'jobs still running at shutdown');
-      resolve();
+      void releaseUnfinished(db, running).finally(resolve);
     }, graceMs);
     function check(): void {
       if (running.size > 0) return;
@@ -74,6 +74,28 @@ export async function stopJobs(graceMs = 5_000): Promise<void> {
     }
     instance.on('complete', check);
   });
+}
+
+/**
+ * Jobs cut off by shutdown: unlock them and make them due now, so the next start (or another
+ * instance) re-runs them at once instead of waiting out the 10-minute lock lifetime (a one-off
+ * job's nextRunAt is null while it runs, so it would never run again). Handlers are idempotent.
+ */
+async function releaseUnfinished(db: Db, running: Set<unknown>): Promise<void> {
+  // Agenda 6 hands out ids as strings or ObjectIds depending on the backend path.
+  const ids = [...running]
+    .map((job) => (job as { attrs: { _id?: unknown } }).attrs._id)
+    .filter((id) => id != null && ObjectId.isValid(String(id)))
+    .map((id) => new ObjectId(String(id)));
+  if (!ids.length) return;
+  try {
+    await db
+      .collection(JOBS_COLLECTION)
+      .updateMany({ _id: { $in: ids } }, { $unset: { lockedAt: '' }, $set: { nextRunAt: new Date() } });
+    logger.warn({ released: ids.length }, 'unfinished jobs released for the next start');
+  } catch (err) {
+    logger.error({ err }, 'releasing unfinished jobs failed');
+  }
 }
 
 export function jobs(): Agenda | undefined {

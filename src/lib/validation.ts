@@ -69,8 +69,8 @@ export interface Schemas {
  * One validation middleware: every error at once, unknown keys rejected. Clean values go to
  * req.valid. A bad body is a 422 (the form re-renders, see lib/forms); a bad query or id is a 400/404.
  */
-export function validate(schemas: Schemas): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
+export function validate(schemas: Schemas): RequestHandler & { schemas: Schemas } {
+  const handler = (req: Request, res: Response, next: NextFunction) => {
     req.valid ??= {};
     if (schemas.params) {
       const { error, value } = schemas.params.validate(req.params, OPTIONS);
@@ -92,6 +92,8 @@ export function validate(schemas: Schemas): RequestHandler {
     }
     next();
   };
+  // Kept on the handler so the route table (and the generated security tests) can read them.
+  return Object.assign(handler, { schemas });
 }
 
 export const idParams = Joi.object({ id: objectId().required() });

@@ -1,5 +1,6 @@
 import { trusted } from '../../lib/db/index.js';
 import { TooManyRequestsError } from '../../lib/errors.js';
+import { runSerially } from '../../lib/serial.js';
 import { recordAudit, type AuditContext } from '../audit/index.js';
 import { dummyVerify, normaliseEmail, UserModel, verifyPassword } from '../users/index.js';
 import { LoginThrottleModel } from './login-throttle.model.js';
@@ -12,12 +13,25 @@ export const LOCKOUT = { failures: 5, durationMs: 15 * 60_000 } as const;
  * The window restarts with an update that only succeeds for the stale window, so two
  * instances cannot both reset it.
  */
-export async function countAttempt(key: string, max: number, now = new Date()): Promise<void> {
-  const doc = await LoginThrottleModel.findOneAndUpdate(
+export function countAttempt(key: string, max: number, now = new Date()): Promise<void> {
+  // Queued per key: FerretDB's $inc races, and two first attempts at once both upsert.
+  return runSerially(`login-throttle:${key}`, () => countAttemptNow(key, max, now));
+}
+
+function bumpAttempts(key: string, now: Date) {
+  return LoginThrottleModel.findOneAndUpdate(
     { key },
     { $inc: { count: 1 }, $setOnInsert: { windowStartedAt: now } },
     { upsert: true, returnDocument: 'after' },
   ).lean();
+}
+
+async function countAttemptNow(key: string, max: number, now: Date): Promise<void> {
+  // Another instance may insert the same key first (unique index): then it is an update.
+  const doc = await bumpAttempts(key, now).catch((err: unknown) => {
+    if ((err as { code?: unknown }).code === 11000) return bumpAttempts(key, now);
+    throw err;
+  });
   if (!doc) return;
   const ends = doc.windowStartedAt.getTime() + THROTTLE.windowMs;
   if (ends <= now.getTime()) {
@@ -80,15 +94,19 @@ export async function authenticate(
   }
   const matches = await verifyPassword(user.passwordHash, password);
   if (!matches) {
-    const updated = await UserModel.findOneAndUpdate(
-      { _id: user._id },
-      { $inc: { failedLoginCount: 1 } },
-      { returnDocument: 'after' },
-    ).lean();
-    const failures = updated?.failedLoginCount ?? 0;
-    if (failures >= LOCKOUT.failures) {
-      const until = new Date(now.getTime() + LOCKOUT.durationMs);
-      await UserModel.updateOne({ _id: user._id }, { $set: { lockedUntil: until, failedLoginCount: 0 } });
+    // Queued per user: FerretDB's $inc races, so parallel guesses could otherwise slip past the lockout.
+    const until = await runSerially(`login-failures:${user._id.toHexString()}`, async () => {
+      const updated = await UserModel.findOneAndUpdate(
+        { _id: user._id },
+        { $inc: { failedLoginCount: 1 } },
+        { returnDocument: 'after' },
+      ).lean();
+      if ((updated?.failedLoginCount ?? 0) < LOCKOUT.failures) return null;
+      const lockedUntil = new Date(now.getTime() + LOCKOUT.durationMs);
+      await UserModel.updateOne({ _id: user._id }, { $set: { lockedUntil, failedLoginCount: 0 } });
+      return lockedUntil;
+    });
+    if (until) {
       await recordAudit(
         { ...ctx, actor: { _id: user._id, email: user.email } },
         {
