@@ -8,12 +8,12 @@ import { defineFollowUpJobs } from './modules/interactions/index.js';
 import { definePlaqueJobs } from './modules/plaques/index.js';
 
 /** Every feature's job definitions; server.ts starts them on one Agenda instance. */
-export const JOB_DEFINERS: JobDefiner[] = [defineAuthJobs, defineFollowUpJobs, defineAgreementJobs];
 export const JOB_DEFINERS: JobDefiner[] = [
   defineAuthJobs,
   defineFollowUpJobs,
+  defineAgreementJobs,
   definePlaqueJobs,
   defineApiJobs,
+  defineCaseJobs,
+  defineExportJobs,
 ];
-export const JOB_DEFINERS: JobDefiner[] = [defineAuthJobs, defineFollowUpJobs, defineCaseJobs];
-export const JOB_DEFINERS: JobDefiner[] = [defineAuthJobs, defineFollowUpJobs, defineExportJobs];

@@ -11,11 +11,4 @@ export interface Section {
   action: Action;
 }
 
-export const PENDING_SECTIONS: Section[] = [
-  { path: '/plaques', navKey: 'nav.plaques', action: 'plaques.read' },
-  { path: '/agreements', navKey: 'nav.agreements', action: 'agreements.read' },
-  { path: '/cases', navKey: 'nav.cases', action: 'cases.read' },
-  { path: '/targets', navKey: 'nav.targets', action: 'targets.read' },
-  { path: '/admin/desks', navKey: 'nav.desks', action: 'desks.manage' },
-  { path: '/admin/routing', navKey: 'nav.routing', action: 'routing.manage' },
-];
+export const PENDING_SECTIONS: Section[] = [];
