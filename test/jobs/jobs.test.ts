@@ -23,6 +23,10 @@ const RECURRING: Record<string, { interval: string; ms: number }> = {
   [JOB_REMIND_FOLLOW_UPS]: { interval: '1 minute', ms: MINUTE },
   [JOB_EXPIRE_PLAQUES]: { interval: '1 hour', ms: 60 * MINUTE },
   [JOB_PURGE_RATE_WINDOWS]: { interval: '1 hour', ms: 60 * MINUTE },
+  'agreements.remind': { interval: '1 hour', ms: 60 * MINUTE },
+  'agreements.expire': { interval: '1 hour', ms: 60 * MINUTE },
+  'cases.escalate': { interval: '1 minute', ms: MINUTE },
+  'exports.sweep': { interval: '5 minutes', ms: 5 * MINUTE },
 };
 const RECURRING_NAMES = Object.keys(RECURRING).sort();
 
