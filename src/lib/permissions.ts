@@ -48,6 +48,8 @@ const TABLE = {
   'events.read': ['admin', 'manager', 'coordinator', 'staff'],
   'events.write': ['admin', 'manager', 'coordinator'],
   'agreements.read': ['admin', 'manager', 'coordinator', 'staff'],
+  // Staff, managers and admins export agreement lists (coordinators export partners and contacts).
+  'agreements.export': ['admin', 'manager', 'staff'],
   'agreements.create': ['admin', 'manager', 'coordinator'],
   // Editing, stage changes, attachments, renewal: managers/admins any; coordinators those they own.
   'agreements.update': ['admin', 'manager'],

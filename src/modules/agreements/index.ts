@@ -22,6 +22,9 @@ export {
   type Stage,
 } from './stages.js';
 export {
+  buildAgreementQuery,
+  LIST_FIELDS as AGREEMENT_LIST_FIELDS,
+  type AgreementRow,
   changeStage,
   createAgreement,
   findAgreement,
@@ -48,5 +51,6 @@ export {
   JOB_AGREEMENT_REMINDERS,
 } from './agreements.jobs.js';
 export { quarterOf, parseDay, dayString } from './dates.js';
+export { agreementListQuery, type AgreementListFilter } from './agreements.schemas.js';
 export { isCurrency } from './currencies.js';
 export { agreementsRouter } from './agreements.routes.js';

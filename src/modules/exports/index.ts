@@ -1,5 +1,6 @@
 import './entities/partners.js';
 import './entities/contacts.js';
+import './entities/agreements.js';
 
 export {
   registerExport,
