@@ -51,9 +51,15 @@ async function apiAs(app: Express, role: Role, overrides: Partial<TestUser> = {}
 describe('JSON API', () => {
   const { app } = useTestApp();
 
+  const defaultLimit = RATE_LIMIT.perMinute;
+
   beforeEach(async () => {
     await clearDatabase();
-    RATE_LIMIT.perMinute = 300;
+  });
+
+  // Tests of the limit lower it; every other file (one process) must see the default again.
+  afterEach(() => {
+    RATE_LIMIT.perMinute = defaultLimit;
   });
 
   describe('authentication', () => {

@@ -82,6 +82,22 @@ describe('plaques: serials', () => {
     expect(next.serial).to.equal('CQSEA-SPB-2025-002');
   });
 
+  it('when another instance already stored the next number, then the award skips it (gap-tolerant) instead of failing', async () => {
+    const partner = await createPartner({ type: 'distributor_international' });
+    // Another instance took 001 while this one's counter did not see it (FerretDB's racing $inc).
+    await PlaqueModel.create({
+      kind: 'image_sales_point',
+      serial: 'CQSEA-ISP-2025-001',
+      partner: partner._id,
+      partnerCountry: partner.country,
+      awardedAt: new Date('2025-11-17T00:00:00Z'),
+      validUntil: new Date('2028-11-16T00:00:00Z'),
+      year: 2025,
+    });
+    const plaque = await awardPlaque(input('image_sales_point', partner._id.toHexString()), null, SYSTEM);
+    expect(plaque.serial).to.equal('CQSEA-ISP-2025-002');
+  });
+
   it('when a serial is inserted twice directly, then the unique index refuses the second', async () => {
     const partner = await createPartner({ type: 'university' });
     const first = await awardPlaque(input('student_practice_base', partner._id.toHexString()), null, SYSTEM);

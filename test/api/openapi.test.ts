@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import type Joi from 'joi';
+import request from 'supertest';
+import { listRoutes } from '../../src/lib/route-table.js';
+import { apiRouter } from '../../src/modules/api/index.js';
+import { PARTNER_TYPES, partnerSchema } from '../../src/modules/partners/index.js';
+import { PLAQUE_KINDS } from '../../src/modules/plaques/index.js';
+import { useTestApp } from '../support/db.js';
+
+type Operation = {
+  'x-permission': string;
+  requestBody?: {
+    content: { 'application/json': { schema: { properties: Record<string, unknown>; required?: string[] } } };
+  };
+  parameters: { name: string; in: string }[];
+};
+
+describe('JSON API: the OpenAPI document', () => {
+  const { app } = useTestApp();
+
+  async function fetchDocument() {
+    const res = await request(app()).get('/api/v1/openapi.json').expect(200);
+    return res.body as { openapi: string; paths: Record<string, Record<string, Operation>> };
+  }
+
+  it('when the document is fetched without a token, then it is OpenAPI 3.1 with a bearer scheme', async () => {
+    const doc = await fetchDocument();
+    expect(doc.openapi).to.equal('3.1.0');
+    expect(JSON.stringify(doc)).to.contain('"scheme":"bearer"');
+  });
+
+  it('when the document is compared with the mounted router, then every route is described with its permission, and nothing else is', async () => {
+    const doc = await fetchDocument();
+    const routes = listRoutes([['/api/v1', apiRouter]]).filter((r) => r.path !== '/api/v1/openapi.json');
+    const fromRouter = routes
+      .map(
+        (r) =>
+          `${r.method} ${r.path.replace('/api/v1', '').replace(/:([A-Za-z]+)/g, '{$1}')} ${r.rule?.kind === 'action' ? r.rule.action : '?'}`,
+      )
+      .sort();
+    const fromDoc = Object.entries(doc.paths)
+      .flatMap(([path, ops]) =>
+        Object.entries(ops).map(([m, op]) => `${m.toUpperCase()} ${path} ${op['x-permission']}`),
+      )
+      .sort();
+    expect(fromDoc).to.deep.equal(fromRouter);
+    expect(fromDoc.length).to.be.greaterThan(15);
+  });
+
+  it('when a request body is described, then its fields and required fields are the Joi schema’s', async () => {
+    const doc = await fetchDocument();
+    const body = (path: string, method: string) =>
+      doc.paths[path]![method]!.requestBody!.content['application/json'].schema;
+    const keysOf = (schema: Joi.ObjectSchema) => {
+      const d = schema.describe() as { keys: Record<string, { flags?: { presence?: string } }> };
+      return {
+        all: Object.keys(d.keys).sort(),
+        required: Object.entries(d.keys)
+          .filter(([, v]) => v.flags?.presence === 'required')
+          .map(([k]) => k)
+          .sort(),
+      };
+    };
+    const partners = body('/partners', 'post');
+    expect(Object.keys(partners.properties).sort()).to.deep.equal(keysOf(partnerSchema).all);
+    expect([...(partners.required ?? [])].sort()).to.deep.equal(keysOf(partnerSchema).required);
+    expect((partners.properties.type as { enum: string[] }).enum).to.deep.equal([...PARTNER_TYPES]);
+    const plaques = body('/plaques', 'post');
+    expect((plaques.properties.kind as { enum: string[] }).enum).to.deep.equal([...PLAQUE_KINDS]);
+    expect(plaques.required).to.include.members(['kind', 'partner', 'awardedAt', 'validUntil']);
+    expect(body('/contacts', 'post').required).to.include('partner');
+    const list = doc.paths['/partners']!.get!.parameters.map((p) => p.name);
+    expect(list).to.include.members(['q', 'type', 'country', 'after']);
+  });
+});
