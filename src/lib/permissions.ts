@@ -56,6 +56,7 @@ const TABLE = {
   'agreements.update.own': ['coordinator'],
   'agreements.metrics': ['admin', 'manager'],
   'plaques.read': ['admin', 'manager', 'coordinator', 'staff'],
+  'plaques.export': ['admin', 'manager', 'staff'],
   'plaques.award': ['admin', 'manager', 'coordinator'],
   // Revoking: managers/admins any plaque; coordinators the plaques they awarded.
   'plaques.revoke': ['admin', 'manager'],

@@ -1,6 +1,7 @@
 import './entities/partners.js';
 import './entities/contacts.js';
 import './entities/agreements.js';
+import './entities/plaques.js';
 
 export {
   registerExport,

@@ -29,6 +29,8 @@ export {
   awardPlaque,
   buildPlaqueQuery,
   canRevoke,
+  eventNames,
+  PLAQUE_ROW_FIELDS,
   expirePlaques,
   findPlaque,
   listPlaques,

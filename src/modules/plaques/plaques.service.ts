@@ -51,7 +51,7 @@ export type PlaqueRow = Pick<
   | 'awardedBy'
 >;
 
-const ROW_FIELDS = {
+export const PLAQUE_ROW_FIELDS = {
   kind: 1,
   serial: 1,
   partner: 1,
@@ -283,7 +283,7 @@ export async function listPlaques(
       ],
     };
   }
-  const rows = await PlaqueModel.find(query, ROW_FIELDS)
+  const rows = await PlaqueModel.find(query, PLAQUE_ROW_FIELDS)
     .sort({ awardedAt: -1, _id: -1 })
     .limit(limit + 1)
     .lean<PlaqueRow[]>();
@@ -364,7 +364,7 @@ export async function partnerPlaques(
   partnerId: Types.ObjectId,
 ): Promise<{ current: PlaqueRow[]; past: PlaqueRow[]; total: number }> {
   const [rows, total] = await Promise.all([
-    PlaqueModel.find({ partner: partnerId }, ROW_FIELDS)
+    PlaqueModel.find({ partner: partnerId }, PLAQUE_ROW_FIELDS)
       .sort({ awardedAt: -1, _id: -1 })
       .limit(SECTION_LIMIT)
       .lean<PlaqueRow[]>(),
@@ -379,7 +379,7 @@ export async function partnerPlaques(
 
 export async function eventPlaques(eventId: Types.ObjectId): Promise<{ rows: PlaqueRow[]; total: number }> {
   const [rows, total] = await Promise.all([
-    PlaqueModel.find({ event: eventId }, ROW_FIELDS)
+    PlaqueModel.find({ event: eventId }, PLAQUE_ROW_FIELDS)
       .sort({ awardedAt: -1, _id: -1 })
       .limit(SECTION_LIMIT)
       .lean<PlaqueRow[]>(),
