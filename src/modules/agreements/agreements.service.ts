@@ -317,11 +317,14 @@ export async function changeStage(
   if (from !== input.fromStage || before.stageVersion !== input.version)
     throw new ConflictError('agreements.errors.stale');
   const today = officeToday(now);
+  // The form's dates count when entering signed (signing date, planned term) or active (term);
+  // other moves keep what is stored (dates are corrected through the edit form).
+  const takesDates = input.to === 'signed' || input.to === 'active';
   const values = {
     note: input.note,
-    signedAt: day(input.signedAt) ?? before.signedAt ?? null,
-    effectiveFrom: day(input.effectiveFrom) ?? before.effectiveFrom ?? null,
-    expiresAt: day(input.expiresAt) ?? before.expiresAt ?? null,
+    signedAt: (input.to === 'signed' ? day(input.signedAt) : null) ?? before.signedAt ?? null,
+    effectiveFrom: (takesDates ? day(input.effectiveFrom) : null) ?? before.effectiveFrom ?? null,
+    expiresAt: (takesDates ? day(input.expiresAt) : null) ?? before.expiresAt ?? null,
   };
   const errors = checkTransition(from, input.to, values, today);
   if (Object.keys(errors).length) throw new ValidationError(errors as Record<string, string>);
