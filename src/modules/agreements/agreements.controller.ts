@@ -1,9 +1,11 @@
+import { pipeline } from 'node:stream/promises';
 import type { NextFunction, Request, Response } from 'express';
 import { countryName, countryOptions } from '../../lib/countries.js';
 import { flash } from '../../lib/flash.js';
 import { safeNext } from '../../lib/http.js';
 import { can } from '../../lib/permissions.js';
 import { renderPage } from '../../lib/views.js';
+import { attachmentHeader } from '../../middleware/uploads.js';
 import { auditContext } from '../audit/index.js';
 import { findLiveEvent, recentEvents } from '../events/index.js';
 import { PARTNER_TYPES, partnerNames, searchPartners } from '../partners/index.js';
@@ -224,6 +226,11 @@ export async function create(req: Request, res: Response): Promise<void> {
 }
 
 export async function show(req: Request, res: Response): Promise<void> {
+  await renderPage(res, 'agreements/show', await showLocals(req, res));
+}
+
+/** Everything the agreement page shows (also when an upload is refused and the page comes back). */
+export async function showLocals(req: Request, res: Response): Promise<Record<string, unknown>> {
   const { id } = req.valid.params as { id: string };
   const a = await agreements.findAgreement(id);
   const [names, historyUsers, related] = await Promise.all([
@@ -232,7 +239,7 @@ export async function show(req: Request, res: Response): Promise<void> {
     agreements.relatedTitles([a.renewalOf, a.renewedBy]),
   ]);
   const canEdit = agreements.canEditAgreement(req.user, a);
-  await renderPage(res, 'agreements/show', {
+  return {
     ...viewHelpers(res),
     ...names,
     a,
@@ -250,7 +257,7 @@ export async function show(req: Request, res: Response): Promise<void> {
       expiresAt: dayString(a.expiresAt),
     },
     title: a.title,
-  });
+  };
 }
 
 export async function editForm(req: Request, res: Response): Promise<void> {
@@ -328,4 +335,31 @@ export async function renew(req: Request, res: Response): Promise<void> {
   const next = await agreements.renewAgreement(id, req.user!, auditContext(req));
   flash(req, 'success', res.locals.t('agreements.renewed', { title: next.title }));
   res.redirect(`/agreements/${next._id.toHexString()}/edit`);
+}
+
+// ---- attachments -------------------------------------------------------------------------------
+
+export async function addAttachment(req: Request, res: Response): Promise<void> {
+  const { id } = req.valid.params as { id: string };
+  const file = await agreements.addAttachment(id, req.upload!, req.user!, auditContext(req));
+  flash(req, 'success', res.locals.t('agreements.attachmentAdded', { name: file.filename }));
+  res.redirect(`/agreements/${id}#attachments`);
+}
+
+export async function downloadAttachment(req: Request, res: Response): Promise<void> {
+  const { id, fileId } = req.valid.params as { id: string; fileId: string };
+  const { attachment, stream } = await agreements.openAttachment(id, fileId, auditContext(req));
+  res.setHeader('Content-Type', attachment.contentType);
+  res.setHeader('Content-Length', String(attachment.size));
+  res.setHeader('Content-Disposition', attachmentHeader(attachment.filename));
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Cache-Control', 'private, no-store');
+  await pipeline(stream, res);
+}
+
+export async function removeAttachment(req: Request, res: Response): Promise<void> {
+  const { id, fileId } = req.valid.params as { id: string; fileId: string };
+  const file = await agreements.removeAttachment(id, fileId, req.user!, auditContext(req));
+  flash(req, 'success', res.locals.t('agreements.attachmentRemoved', { name: file.filename }));
+  res.redirect(`/agreements/${id}#attachments`);
 }
