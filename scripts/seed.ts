@@ -7,6 +7,7 @@ import { withDatabase } from './cli.js';
 import { seedPartners } from './seed/partners.js';
 import { seedContactsAndEvents } from './seed/contacts-events.js';
 import { seedInteractions } from './seed/interactions.js';
+import { seedAgreements } from './seed/agreements.js';
 
 const DEMO_PASSWORD = process.env.SEED_PASSWORD ?? 'Chongqing-SEA-2025';
 
@@ -36,6 +37,7 @@ const SEEDERS: [string, () => Promise<void>][] = [
   ['partners', seedPartners],
   ['contacts and events', seedContactsAndEvents],
   ['interactions', seedInteractions],
+  ['agreements', seedAgreements],
 ];
 
 await withDatabase(async () => {

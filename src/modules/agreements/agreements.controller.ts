@@ -1,5 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import type { NextFunction, Request, Response } from 'express';
+import { barChart } from '../../lib/charts.js';
 import { countryName, countryOptions } from '../../lib/countries.js';
 import { flash } from '../../lib/flash.js';
 import { safeNext } from '../../lib/http.js';
@@ -124,10 +125,30 @@ export async function metrics(req: Request, res: Response): Promise<void> {
   const period = resolvePeriod(q.from, q.to, today);
   const m = await pipelineMetrics(period, q.stuckDays);
   const names = await namesFor(m.stuck);
+  const t = res.locals.t;
+  const count = t('agreements.m.chartCount');
+  const charts = {
+    stage: barChart({
+      title: t('agreements.m.perStage'),
+      labels: m.perStage.map((s) => t(`agreements.stages.${s.stage}`)),
+      series: [{ label: count, values: m.perStage.map((s) => s.count) }],
+    }),
+    quarter: barChart({
+      title: t('agreements.m.signedPerQuarter'),
+      labels: m.signedPerQuarter.map((q) => q.quarter),
+      series: [{ label: count, values: m.signedPerQuarter.map((q) => q.count) }],
+    }),
+    category: barChart({
+      title: t('agreements.m.signedPerCategory'),
+      labels: m.signedPerCategory.map((c) => t(`agreements.categories.${c.category}`)),
+      series: [{ label: count, values: m.signedPerCategory.map((c) => c.count) }],
+    }),
+  };
   await renderPage(res, 'agreements/metrics', {
     ...viewHelpers(res),
     ...names,
     m,
+    charts,
     query: { from: dayString(period.from), to: dayString(period.to), stuckDays: q.stuckDays },
     title: res.locals.t('agreements.metricsTitle'),
   });
