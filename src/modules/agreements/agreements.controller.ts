@@ -231,6 +231,7 @@ export async function pickerSearch(req: Request, res: Response, next: NextFuncti
   const body = req.body as Record<string, unknown> | undefined;
   if (body?.intent !== 'findPartners') return next();
   const locals = await formLocals(req, res);
+  if (locals.agreement) agreements.assertCanEdit(req.user, locals.agreement as Agreement);
   const { _csrf: _c, ...values } = body;
   await renderPage(res, 'agreements/form', {
     ...locals,
