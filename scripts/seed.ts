@@ -10,6 +10,7 @@ import { seedInteractions } from './seed/interactions.js';
 import { seedPlaques } from './seed/plaques.js';
 import { seedDesks } from './seed/desks.js';
 import { seedTargets } from './seed/targets.js';
+import { seedAgreements } from './seed/agreements.js';
 
 const DEMO_PASSWORD = process.env.SEED_PASSWORD ?? 'Chongqing-SEA-2025';
 
@@ -48,6 +49,7 @@ const SEEDERS: [string, () => Promise<void>][] = [
   ['plaques', seedPlaques],
   ['desks and routing rules', seedDesks],
   ['doubling-plan markets and actuals', () => seedTargets()],
+  ['agreements', seedAgreements],
 ];
 
 await withDatabase(async () => {

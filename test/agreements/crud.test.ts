@@ -201,6 +201,7 @@ describe('agreements: create and edit', () => {
         .post(`/agreements/${id}/stage`, { to: 'negotiation', fromStage: 'lead', version: '0' })
         .expect(403);
       await coordinator.post(`/agreements/${id}/renew`).expect(403);
+      await coordinator.post(`/agreements/${id}`, form({ intent: 'findPartners', pq: 'siam' })).expect(403);
       expect((await AgreementModel.findById(a._id).lean())!.title).to.equal('Theirs');
       // They may still read it, without edit controls.
       const page = await coordinator.agent.get(`/agreements/${id}`).expect(200);

@@ -215,6 +215,7 @@ describe('agreements: pipeline metrics against a hand-computed fixture', () => {
     const res = await manager.agent
       .get('/agreements/metrics?from=2026-01-01&to=2026-03-31&stuckDays=30')
       .expect(200);
+    expect(res.text).to.contain('<svg');
     expect(res.text).to.match(/data-step="negotiation-review">[\s\S]*?conversion-rate">75%</);
     expect(res.text).to.match(/data-stage="lead">[\s\S]*?median-days">15.5</);
     expect(res.text).to.match(/class="table-warning"><td><a href="\/agreements\/[0-9a-f]{24}">G<\/a>/);

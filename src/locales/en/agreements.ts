@@ -188,6 +188,7 @@ export const agreements = {
     alreadyRenewed: 'This agreement has already been renewed.',
     notRenewable: 'Only signed, active or expired agreements can be renewed.',
     renewNoPartners: 'All partners of this agreement are archived; create a new agreement instead.',
+    tooManyFiles: 'This agreement has the maximum number of attachments; remove one first.',
     fileRequired: 'Choose a file.',
   },
   notify: {

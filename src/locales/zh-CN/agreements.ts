@@ -188,6 +188,7 @@ export const agreements: Messages['agreements'] = {
     alreadyRenewed: '该协议已续约。',
     notRenewable: '只有已签约、执行中或已到期的协议可以续约。',
     renewNoPartners: '该协议的合作伙伴均已归档；请新建协议。',
+    tooManyFiles: '该协议的附件已达上限，请先删除一个。',
     fileRequired: '请选择文件。',
   },
   notify: {

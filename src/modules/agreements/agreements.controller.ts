@@ -1,9 +1,12 @@
+import { pipeline } from 'node:stream/promises';
 import type { NextFunction, Request, Response } from 'express';
+import { barChart } from '../../lib/charts.js';
 import { countryName, countryOptions } from '../../lib/countries.js';
 import { flash } from '../../lib/flash.js';
 import { safeNext } from '../../lib/http.js';
 import { can } from '../../lib/permissions.js';
 import { renderPage } from '../../lib/views.js';
+import { attachmentHeader } from '../../middleware/uploads.js';
 import { auditContext } from '../audit/index.js';
 import { findLiveEvent, recentEvents } from '../events/index.js';
 import { PARTNER_TYPES, partnerNames, searchPartners } from '../partners/index.js';
@@ -122,10 +125,30 @@ export async function metrics(req: Request, res: Response): Promise<void> {
   const period = resolvePeriod(q.from, q.to, today);
   const m = await pipelineMetrics(period, q.stuckDays);
   const names = await namesFor(m.stuck);
+  const t = res.locals.t;
+  const count = t('agreements.m.chartCount');
+  const charts = {
+    stage: barChart({
+      title: t('agreements.m.perStage'),
+      labels: m.perStage.map((s) => t(`agreements.stages.${s.stage}`)),
+      series: [{ label: count, values: m.perStage.map((s) => s.count) }],
+    }),
+    quarter: barChart({
+      title: t('agreements.m.signedPerQuarter'),
+      labels: m.signedPerQuarter.map((q) => q.quarter),
+      series: [{ label: count, values: m.signedPerQuarter.map((q) => q.count) }],
+    }),
+    category: barChart({
+      title: t('agreements.m.signedPerCategory'),
+      labels: m.signedPerCategory.map((c) => t(`agreements.categories.${c.category}`)),
+      series: [{ label: count, values: m.signedPerCategory.map((c) => c.count) }],
+    }),
+  };
   await renderPage(res, 'agreements/metrics', {
     ...viewHelpers(res),
     ...names,
     m,
+    charts,
     query: { from: dayString(period.from), to: dayString(period.to), stuckDays: q.stuckDays },
     title: res.locals.t('agreements.metricsTitle'),
   });
@@ -208,6 +231,7 @@ export async function pickerSearch(req: Request, res: Response, next: NextFuncti
   const body = req.body as Record<string, unknown> | undefined;
   if (body?.intent !== 'findPartners') return next();
   const locals = await formLocals(req, res);
+  if (locals.agreement) agreements.assertCanEdit(req.user, locals.agreement as Agreement);
   const { _csrf: _c, ...values } = body;
   await renderPage(res, 'agreements/form', {
     ...locals,
@@ -224,6 +248,11 @@ export async function create(req: Request, res: Response): Promise<void> {
 }
 
 export async function show(req: Request, res: Response): Promise<void> {
+  await renderPage(res, 'agreements/show', await showLocals(req, res));
+}
+
+/** Everything the agreement page shows (also when an upload is refused and the page comes back). */
+export async function showLocals(req: Request, res: Response): Promise<Record<string, unknown>> {
   const { id } = req.valid.params as { id: string };
   const a = await agreements.findAgreement(id);
   const [names, historyUsers, related] = await Promise.all([
@@ -232,7 +261,7 @@ export async function show(req: Request, res: Response): Promise<void> {
     agreements.relatedTitles([a.renewalOf, a.renewedBy]),
   ]);
   const canEdit = agreements.canEditAgreement(req.user, a);
-  await renderPage(res, 'agreements/show', {
+  return {
     ...viewHelpers(res),
     ...names,
     a,
@@ -250,7 +279,7 @@ export async function show(req: Request, res: Response): Promise<void> {
       expiresAt: dayString(a.expiresAt),
     },
     title: a.title,
-  });
+  };
 }
 
 export async function editForm(req: Request, res: Response): Promise<void> {
@@ -328,4 +357,31 @@ export async function renew(req: Request, res: Response): Promise<void> {
   const next = await agreements.renewAgreement(id, req.user!, auditContext(req));
   flash(req, 'success', res.locals.t('agreements.renewed', { title: next.title }));
   res.redirect(`/agreements/${next._id.toHexString()}/edit`);
+}
+
+// ---- attachments -------------------------------------------------------------------------------
+
+export async function addAttachment(req: Request, res: Response): Promise<void> {
+  const { id } = req.valid.params as { id: string };
+  const file = await agreements.addAttachment(id, req.upload!, req.user!, auditContext(req));
+  flash(req, 'success', res.locals.t('agreements.attachmentAdded', { name: file.filename }));
+  res.redirect(`/agreements/${id}#attachments`);
+}
+
+export async function downloadAttachment(req: Request, res: Response): Promise<void> {
+  const { id, fileId } = req.valid.params as { id: string; fileId: string };
+  const { attachment, stream } = await agreements.openAttachment(id, fileId, auditContext(req));
+  res.setHeader('Content-Type', attachment.contentType);
+  res.setHeader('Content-Length', String(attachment.size));
+  res.setHeader('Content-Disposition', attachmentHeader(attachment.filename));
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Cache-Control', 'private, no-store');
+  await pipeline(stream, res);
+}
+
+export async function removeAttachment(req: Request, res: Response): Promise<void> {
+  const { id, fileId } = req.valid.params as { id: string; fileId: string };
+  const file = await agreements.removeAttachment(id, fileId, req.user!, auditContext(req));
+  flash(req, 'success', res.locals.t('agreements.attachmentRemoved', { name: file.filename }));
+  res.redirect(`/agreements/${id}#attachments`);
 }

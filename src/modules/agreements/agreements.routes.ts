@@ -2,9 +2,12 @@ import { Router } from 'express';
 import { allow } from '../../lib/permissions.js';
 import { idParams, validate } from '../../lib/validation.js';
 import { formView } from '../../lib/views.js';
+import { acceptUpload } from '../../middleware/uploads.js';
+import { ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES } from './agreements.service.js';
 import * as agreements from './agreements.controller.js';
 import {
   agreementListQuery,
+  attachmentParams,
   boardQuery,
   metricsQuery,
   newQuery,
@@ -75,3 +78,23 @@ agreementsRouter.post(
   agreements.changeStage,
 );
 agreementsRouter.post('/agreements/:id/renew', allow('agreements.update'), byId, agreements.renew);
+agreementsRouter.post(
+  '/agreements/:id/attachments',
+  allow('agreements.update'),
+  byId,
+  formView('agreements/show', agreements.showLocals),
+  acceptUpload({ field: 'file', types: ATTACHMENT_TYPES, maxBytes: ATTACHMENT_MAX_BYTES }),
+  agreements.addAttachment,
+);
+agreementsRouter.get(
+  '/agreements/:id/attachments/:fileId',
+  allow('agreements.read'),
+  validate({ params: attachmentParams }),
+  agreements.downloadAttachment,
+);
+agreementsRouter.post(
+  '/agreements/:id/attachments/:fileId/delete',
+  allow('agreements.update'),
+  validate({ params: attachmentParams }),
+  agreements.removeAttachment,
+);

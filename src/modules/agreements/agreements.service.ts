@@ -1,8 +1,10 @@
 import { Types } from 'mongoose';
+import type { Readable } from 'node:stream';
 import { config } from '../../config/index.js';
 import { objectIds, trusted } from '../../lib/db/index.js';
 import { decodeCursor, toPage, type Page } from '../../lib/cursor.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { deleteFile, openFile, saveFile, type StoredFile } from '../../lib/files.js';
 import { can, canOnRecord } from '../../lib/permissions.js';
 import { diffFields, recordAudit, type AuditContext } from '../audit/index.js';
 import { findLiveEvent } from '../events/index.js';
@@ -317,11 +319,14 @@ export async function changeStage(
   if (from !== input.fromStage || before.stageVersion !== input.version)
     throw new ConflictError('agreements.errors.stale');
   const today = officeToday(now);
+  // The form's dates count when entering signed (signing date, planned term) or active (term);
+  // other moves keep what is stored (dates are corrected through the edit form).
+  const takesDates = input.to === 'signed' || input.to === 'active';
   const values = {
     note: input.note,
-    signedAt: day(input.signedAt) ?? before.signedAt ?? null,
-    effectiveFrom: day(input.effectiveFrom) ?? before.effectiveFrom ?? null,
-    expiresAt: day(input.expiresAt) ?? before.expiresAt ?? null,
+    signedAt: (input.to === 'signed' ? day(input.signedAt) : null) ?? before.signedAt ?? null,
+    effectiveFrom: (takesDates ? day(input.effectiveFrom) : null) ?? before.effectiveFrom ?? null,
+    expiresAt: (takesDates ? day(input.expiresAt) : null) ?? before.expiresAt ?? null,
   };
   const errors = checkTransition(from, input.to, values, today);
   if (Object.keys(errors).length) throw new ValidationError(errors as Record<string, string>);
@@ -642,8 +647,109 @@ export async function movePartnerInAgreements(
 
 // ---- attachments -------------------------------------------------------------------------------
 
+export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
+export const ATTACHMENT_TYPES = ['pdf', 'png', 'jpeg', 'webp'] as const;
+export const ATTACHMENTS_MAX = 30;
+
 export function findAttachment(a: Pick<Agreement, 'attachments'>, fileId: string): Attachment | undefined {
   return a.attachments.find((f) => f.fileId.toHexString() === fileId);
+}
+
+/**
+ * Browsers send file names as raw UTF-8 and multer (busboy) decodes them as Latin-1, so "合同.pdf"
+ * arrives as mojibake. Re-decode when the name is pure Latin-1 and is valid UTF-8 underneath.
+ */
+export function utf8Name(name: string): string {
+  if (!/[\u0080-\u00ff]/.test(name) || [...name].some((c) => c.charCodeAt(0) > 0xff)) return name;
+  const decoded = Buffer.from(name, 'latin1').toString('utf8');
+  return decoded.includes('\uFFFD') ? name : decoded;
+}
+
+export interface UploadedFile {
+  buffer: Buffer;
+  originalName: string;
+  contentType: string;
+  size: number;
+}
+
+/** Stores the (already type- and size-checked) file in the database and lists it on the agreement. */
+export async function addAttachment(
+  id: string,
+  upload: UploadedFile,
+  user: Express.User,
+  ctx: AuditContext,
+  now = new Date(),
+): Promise<Attachment> {
+  const a = await findAgreement(id);
+  assertCanEdit(user, a);
+  if (a.attachments.length >= ATTACHMENTS_MAX)
+    throw new ValidationError({ file: 'agreements.errors.tooManyFiles' });
+  const stored: StoredFile = await saveFile(upload.buffer, {
+    filename: utf8Name(upload.originalName),
+    contentType: upload.contentType,
+    metadata: { agreement: a._id.toHexString(), by: user._id.toHexString() },
+  });
+  const attachment: Attachment = {
+    fileId: new Types.ObjectId(stored.id),
+    filename: stored.filename,
+    contentType: stored.contentType,
+    size: stored.size,
+    uploadedAt: now,
+    by: user._id,
+  };
+  await AgreementModel.updateOne({ _id: a._id }, { $push: { attachments: attachment } });
+  await recordAudit(ctx, {
+    action: 'agreement.attachment.add',
+    entity: 'agreement',
+    entityId: a._id,
+    changes: [{ field: 'attachments', before: null, after: stored.filename }],
+    meta: { fileId: stored.id, size: stored.size, contentType: stored.contentType },
+  });
+  return attachment;
+}
+
+/** A file of the agreement for download (read permission is checked by the route), audited. */
+export async function openAttachment(
+  id: string,
+  fileId: string,
+  ctx: AuditContext,
+): Promise<{ attachment: Attachment; stream: Readable }> {
+  const a = await findAgreement(id);
+  const attachment = findAttachment(a, fileId);
+  if (!attachment) throw new NotFoundError();
+  const opened = await openFile(fileId);
+  if (!opened) throw new NotFoundError();
+  await recordAudit(ctx, {
+    action: 'agreement.attachment.download',
+    entity: 'agreement',
+    entityId: a._id,
+    meta: { fileId, filename: attachment.filename },
+  });
+  return { attachment, stream: opened.stream };
+}
+
+export async function removeAttachment(
+  id: string,
+  fileId: string,
+  user: Express.User,
+  ctx: AuditContext,
+): Promise<Attachment> {
+  const a = await findAgreement(id);
+  assertCanEdit(user, a);
+  const attachment = findAttachment(a, fileId);
+  if (!attachment) throw new NotFoundError();
+  // FerretDB ignores a condition object inside $pull: write the remaining list instead.
+  const remaining = a.attachments.filter((f) => !f.fileId.equals(attachment.fileId));
+  await AgreementModel.updateOne({ _id: a._id }, { $set: { attachments: remaining } });
+  await deleteFile(fileId);
+  await recordAudit(ctx, {
+    action: 'agreement.attachment.remove',
+    entity: 'agreement',
+    entityId: a._id,
+    changes: [{ field: 'attachments', before: attachment.filename, after: null }],
+    meta: { fileId },
+  });
+  return attachment;
 }
 
 /** Titles of linked agreements (renewal chain) for the page. */

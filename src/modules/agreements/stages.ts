@@ -96,7 +96,8 @@ export function checkTransition(
   const needsSigned = (SIGNED_STAGES as readonly string[]).includes(to);
   if (needsSigned) {
     if (!values.signedAt) errors.signedAt = 'agreements.errors.signedAtRequired';
-    else if (values.signedAt.getTime() > today.getTime())
+    // The date is recorded on entering signed; later moves keep the stored one.
+    else if (to === 'signed' && values.signedAt.getTime() > today.getTime())
       errors.signedAt = 'agreements.errors.signedInFuture';
   }
   if (to === 'active') {
