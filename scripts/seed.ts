@@ -8,6 +8,7 @@ import { seedPartners } from './seed/partners.js';
 import { seedContactsAndEvents } from './seed/contacts-events.js';
 import { seedInteractions } from './seed/interactions.js';
 import { seedDesks } from './seed/desks.js';
+import { seedCases } from './seed/cases.js';
 
 const DEMO_PASSWORD = process.env.SEED_PASSWORD ?? 'Chongqing-SEA-2025';
 
@@ -44,6 +45,7 @@ const SEEDERS: [string, () => Promise<void>][] = [
   ['contacts and events', seedContactsAndEvents],
   ['interactions', seedInteractions],
   ['desks and routing rules', seedDesks],
+  ['complaint cases', seedCases],
 ];
 
 await withDatabase(async () => {
