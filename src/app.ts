@@ -9,6 +9,7 @@ import { errorHandler, notFound } from './middleware/errors.js';
 import { viewLocals } from './middleware/locals.js';
 import { requestLogger } from './middleware/request-logger.js';
 import { securityHeaders } from './middleware/security.js';
+import { parseMultipart } from './middleware/uploads.js';
 import { absoluteTimeout, passport, sessionMiddleware } from './modules/auth/index.js';
 import { unreadNotifications } from './modules/notifications/index.js';
 import { mountEarlyRoutes, mountRoutes } from './routes.js';
@@ -40,6 +41,7 @@ export function createApp(): Express {
   app.use(absoluteTimeout);
   app.use(viewLocals);
   app.use(unreadNotifications);
+  app.use(parseMultipart);
   app.use(csrfProtection);
 
   mountRoutes(app);

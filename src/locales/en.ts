@@ -167,6 +167,7 @@ export const en = {
     csrf: 'This form has expired. Reload the page and submit it again.',
     unavailable: 'Alliance CRM is starting or its database is unavailable. Please try again in a moment.',
     tooMany: 'Too many requests. Please wait a moment.',
+    tooLarge: 'The upload is too large.',
     generic: 'An unexpected error occurred. The team has been told; please try again.',
     badRequest: 'The request was not valid.',
     formInvalid: 'Please correct the highlighted fields.',
@@ -181,6 +182,10 @@ export const en = {
   desks,
   cases,
   routing,
+  charts: {
+    noData: 'No data for this period yet.',
+    showData: 'Show the numbers',
+  },
   validation: {
     required: 'This field is required.',
     empty: 'This field is required.',
@@ -195,6 +200,9 @@ export const en = {
     pattern: 'The value is not in the expected format.',
     invalid: 'The value is not valid.',
     commonPassword: 'This password is too common; choose another.',
+    fileRequired: 'Choose a file to upload.',
+    fileType: 'This file type is not accepted here. Allowed: {{types}}.',
+    fileTooLarge: 'The file is too large (at most {{limit}}).',
   },
 } as const;
 

@@ -166,6 +166,7 @@ export const zhCN: Messages = {
     csrf: '表单已过期，请刷新页面后重新提交。',
     unavailable: '联盟 CRM 正在启动或数据库暂时不可用，请稍后再试。',
     tooMany: '请求过于频繁，请稍候。',
+    tooLarge: '上传的内容过大。',
     generic: '发生了意外错误，请重试。',
     badRequest: '请求无效。',
     formInvalid: '请更正标出的字段。',
@@ -180,6 +181,10 @@ export const zhCN: Messages = {
   desks,
   cases,
   routing,
+  charts: {
+    noData: '此期间暂无数据。',
+    showData: '显示数据',
+  },
   validation: {
     required: '此项为必填项。',
     empty: '此项为必填项。',
@@ -194,5 +199,8 @@ export const zhCN: Messages = {
     pattern: '格式不正确。',
     invalid: '值无效。',
     commonPassword: '该密码过于常见，请另选一个。',
+    fileRequired: '请选择要上传的文件。',
+    fileType: '此处不接受该文件类型。允许：{{types}}。',
+    fileTooLarge: '文件过大（最多 {{limit}}）。',
   },
 };

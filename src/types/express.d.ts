@@ -3,6 +3,7 @@ import type { Types } from 'mongoose';
 import type { Locale } from '../config/index.js';
 import type { FlashMessage } from '../lib/flash.js';
 import type { Role } from '../lib/permissions.js';
+import type { Upload } from '../middleware/uploads.js';
 
 declare global {
   namespace Express {
@@ -22,6 +23,8 @@ declare global {
       valid: { body?: unknown; query?: unknown; params?: unknown };
       locale: Locale;
       id: string;
+      /** The checked upload of a multipart form (middleware/uploads acceptUpload). */
+      upload?: Upload;
     }
   }
 }

@@ -3,7 +3,10 @@ import { Schema, model } from 'mongoose';
 import { CounterModel, insertWithSequence, nextSequence } from '../../src/lib/counters.js';
 import { useTestApp } from '../support/db.js';
 
-const numberedSchema = new Schema({ number: { type: Number, required: true } }, { collection: 'numbered_things' });
+const numberedSchema = new Schema(
+  { number: { type: Number, required: true } },
+  { collection: 'numbered_things' },
+);
 numberedSchema.index({ number: 1 }, { unique: true });
 const NumberedModel = model('NumberedThing', numberedSchema);
 
