@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { barChart } from '../../lib/charts.js';
 import { countryName, countryOptions } from '../../lib/countries.js';
 import { objectIds } from '../../lib/db/index.js';
 import { flash } from '../../lib/flash.js';
@@ -292,8 +293,26 @@ export async function reports(req: Request, res: Response): Promise<void> {
     deskNames([...report.ackSla, ...report.resolveSla].map((r) => r.desk)),
     partnerNames(report.topPartners.map((p) => p.partner)),
   ]);
+  const t = res.locals.t;
+  const weekChart = barChart({
+    title: t('cases.reports.perWeek'),
+    labels: report.openedPerWeek.map((w) => w.week),
+    series: [
+      { label: t('cases.reports.opened'), values: report.openedPerWeek.map((w) => w.opened) },
+      { label: t('cases.reports.resolved'), values: report.openedPerWeek.map((w) => w.resolved) },
+    ],
+    yLabel: t('cases.reports.count'),
+  });
+  const backlogChart = barChart({
+    title: t('cases.reports.backlog'),
+    labels: report.backlog.map((b) => t(`cases.reports.buckets.${b.key}`)),
+    series: [{ label: t('cases.reports.count'), values: report.backlog.map((b) => b.n) }],
+    yLabel: t('cases.reports.count'),
+  });
   await renderPage(res, 'cases/reports', {
     report,
+    weekChart,
+    backlogChart,
     query,
     desks,
     partners,
