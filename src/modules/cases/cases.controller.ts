@@ -296,7 +296,8 @@ export async function reports(req: Request, res: Response): Promise<void> {
   const t = res.locals.t;
   const weekChart = barChart({
     title: t('cases.reports.perWeek'),
-    labels: report.openedPerWeek.map((w) => w.week),
+    // "09-21": twelve or more full dates would overlap under the bars.
+    labels: report.openedPerWeek.map((w) => w.week.slice(5)),
     series: [
       { label: t('cases.reports.opened'), values: report.openedPerWeek.map((w) => w.opened) },
       { label: t('cases.reports.resolved'), values: report.openedPerWeek.map((w) => w.resolved) },
