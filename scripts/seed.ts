@@ -11,6 +11,7 @@ import { seedPlaques } from './seed/plaques.js';
 import { seedDesks } from './seed/desks.js';
 import { seedTargets } from './seed/targets.js';
 import { seedAgreements } from './seed/agreements.js';
+import { seedCases } from './seed/cases.js';
 
 const DEMO_PASSWORD = process.env.SEED_PASSWORD ?? 'Chongqing-SEA-2025';
 
@@ -50,6 +51,7 @@ const SEEDERS: [string, () => Promise<void>][] = [
   ['desks and routing rules', seedDesks],
   ['doubling-plan markets and actuals', () => seedTargets()],
   ['agreements', seedAgreements],
+  ['complaint cases', seedCases],
 ];
 
 await withDatabase(async () => {

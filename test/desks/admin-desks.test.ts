@@ -1,6 +1,13 @@
 import { expect } from 'chai';
-import { AuditEntryModel } from '../../src/modules/audit/index.js';
-import { DeskModel, registerDeskOpenCaseTotal, type Desk } from '../../src/modules/desks/index.js';
+import { AuditEntryModel, SYSTEM } from '../../src/modules/audit/index.js';
+import {
+  DeskModel,
+  listDeskPage,
+  registerDeskOpenCaseTotal,
+  updateDesk,
+  type Desk,
+  type DeskInput,
+} from '../../src/modules/desks/index.js';
 import { UserModel } from '../../src/modules/users/index.js';
 import { loginAs, type LoggedIn } from '../support/agent.js';
 import { clearDatabase, useTestApp } from '../support/db.js';
@@ -210,5 +217,43 @@ describe('administering complaint desks', () => {
       await user.post(`/admin/desks/${desk._id.toHexString()}/archive`).expect(403);
     }
     expect(await DeskModel.countDocuments()).to.equal(1);
+  });
+});
+
+describe('listing desks page by page', () => {
+  useTestApp();
+  beforeEach(clearDatabase);
+
+  it('when there are more desks than a page holds, then the pages follow each other by name without repeats', async () => {
+    const names = ['Delta', 'alpha', 'Charlie', 'bravo', 'Echo'];
+    for (const name of names) await createDesk({ name });
+    await createDesk({ name: 'Archived', archivedAt: new Date() });
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await listDeskPage({ state: 'active', ...(after ? { after } : {}) }, 2);
+      seen.push(...page.rows.map((d) => d.name));
+      after = page.next;
+    } while (after);
+    expect(seen).to.deep.equal(['alpha', 'bravo', 'Charlie', 'Delta', 'Echo']);
+  });
+
+  it('when a disabled member is not on the form, then saving the desk keeps their membership', async () => {
+    const gone = await createUser({ role: 'complaint_officer', disabledAt: new Date() });
+    const active = await createUser({ role: 'complaint_officer' });
+    const desk = await createDesk({ name: 'Keep desk', members: [gone, active] });
+    const form: Record<string, unknown> = {
+      name: 'Keep desk',
+      timeZone: 'Asia/Shanghai',
+      members: [],
+      lead: null,
+      isDefault: null,
+    };
+    for (const [k, v] of Object.entries(SLA_FORM)) form[k] = Number(v);
+    await updateDesk(desk._id.toHexString(), form as unknown as DeskInput, SYSTEM);
+    expect((await UserModel.findById(gone._id).lean())?.desks.map(String)).to.deep.equal([
+      desk._id.toHexString(),
+    ]);
+    expect((await UserModel.findById(active._id).lean())?.desks).to.deep.equal([]);
   });
 });

@@ -215,3 +215,27 @@ describe('administering routing rules', () => {
     expect(await order()).to.deep.equal(['Thailand']);
   });
 });
+
+describe('desk and routing pages in Chinese', () => {
+  const { app } = useTestApp();
+  beforeEach(clearDatabase);
+
+  it('when a zh-CN admin opens every desk and routing page, then they render in Chinese', async () => {
+    const admin = await loginAs(app(), 'admin', { locale: 'zh-CN' });
+    const desk = await createDesk({ name: 'Chongqing desk', isDefault: true });
+    const rule = await createRule(desk, { name: 'Rule', category: ['pricing'] });
+    const pages: [string, string][] = [
+      ['/admin/desks', '投诉受理台'],
+      ['/admin/desks/new', '新建投诉受理台'],
+      [`/admin/desks/${desk._id.toHexString()}/edit`, '服务时限'],
+      ['/admin/routing', '分派规则'],
+      ['/admin/routing/test?category=pricing', '命中规则'],
+      ['/admin/routing/new', '新建分派规则'],
+      [`/admin/routing/${rule._id.toHexString()}/edit`, '目标受理台'],
+    ];
+    for (const [url, text] of pages) {
+      const res = await admin.agent.get(url).expect(200);
+      expect(res.text, url).to.contain(text);
+    }
+  });
+});

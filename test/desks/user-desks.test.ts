@@ -35,3 +35,37 @@ describe('desk membership on the admin user form', () => {
     expect(bad.text).to.contain('f-desks-error');
   });
 });
+
+describe('desk membership when inviting a user', () => {
+  const { app } = useTestApp();
+  beforeEach(clearDatabase);
+
+  it('when the admin ticks a desk on the new-user form, then the new user is a member; an archived desk is refused with the values kept', async () => {
+    const admin = await loginAs(app(), 'admin');
+    const desk = await createDesk({ name: 'Singapore desk' });
+    const old = await createDesk({ name: 'Old desk', archivedAt: new Date() });
+    const page = await admin.agent.get('/admin/users/new').expect(200);
+    expect(page.text).to.contain('Singapore desk').and.not.contain('Old desk');
+
+    const form = {
+      name: 'Tan Wei Ling',
+      email: 'tan@alliance.test',
+      role: 'complaint_officer',
+      locale: 'en',
+      timeZone: 'Asia/Singapore',
+      password: 'merlion harbour lights 2026',
+    };
+    const bad = await admin.post('/admin/users', { ...form, desks: [old._id.toHexString()] }).expect(422);
+    expect(bad.text).to.contain('f-desks-error').and.contain('value="Tan Wei Ling"');
+    expect(await UserModel.countDocuments({ email: 'tan@alliance.test' })).to.equal(0);
+
+    await admin.post('/admin/users', { ...form, desks: desk._id.toHexString() }).expect(302);
+    const created = await UserModel.findOne({ email: 'tan@alliance.test' }).lean();
+    expect(created?.desks.map(String)).to.deep.equal([desk._id.toHexString()]);
+    const audit = await AuditEntryModel.findOne({
+      action: 'user.create',
+      entityId: created!._id.toHexString(),
+    }).lean();
+    expect(audit?.changes.map((c) => c.field)).to.include('desks');
+  });
+});

@@ -14,7 +14,7 @@ import { notify } from '../notifications/index.js';
 import { PartnerModel } from '../partners/index.js';
 import { caseAccess } from './case-access.js';
 import { clockFields, clockOf, derivedDue, isOpen, weekKey } from './case-clock.js';
-import { queuedForCase } from './case-queue.js';
+import { runSerially } from '../../lib/serial.js';
 import {
   CaseModel,
   type CasePriority,
@@ -65,7 +65,7 @@ async function act(
   build: (c: ComplaintCase, now: Date) => Plan | Promise<Plan>,
 ): Promise<ComplaintCase> {
   if (!Types.ObjectId.isValid(String(id))) throw new NotFoundError();
-  return queuedForCase(String(id), async () => {
+  return runSerially(`case:${String(id)}`, async () => {
     const now = opts.now ?? new Date();
     const c = await CaseModel.findById(oid(id)).lean<ComplaintCase>();
     if (!c) throw new NotFoundError();

@@ -8,7 +8,7 @@ import { deskLeads } from '../desks/index.js';
 import { notify } from '../notifications/index.js';
 import { UserModel } from '../users/index.js';
 import { derivedDue } from './case-clock.js';
-import { queuedForCase } from './case-queue.js';
+import { runSerially } from '../../lib/serial.js';
 import { CaseModel, OPEN_STATUSES, type ComplaintCase } from './case.model.js';
 
 export const JOB_ESCALATE_CASES = 'cases.escalate';
@@ -47,7 +47,7 @@ async function managerIds(): Promise<Types.ObjectId[]> {
  * (so a run in another instance, or a user action meanwhile, makes it a no-op).
  */
 async function flag(id: Types.ObjectId, window: Window, now: Date): Promise<ComplaintCase | null> {
-  return queuedForCase(id.toHexString(), async () => {
+  return runSerially(`case:${id.toHexString()}`, async () => {
     const c = await CaseModel.findOne({ _id: id, ...dueFilter(window, now) }).lean<ComplaintCase>();
     if (!c) return null;
     const field = window === 'ack' ? 'ackBreached' : 'resolveBreached';

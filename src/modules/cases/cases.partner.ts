@@ -6,7 +6,7 @@ import { deskNames } from '../desks/index.js';
 import type { Partner, SectionContext } from '../partners/index.js';
 import { caseAccess } from './case-access.js';
 import { caseSla } from './case-clock.js';
-import { queuedForCase } from './case-queue.js';
+import { runSerially } from '../../lib/serial.js';
 import { CaseModel, OPEN_STATUSES, type ComplaintCase } from './case.model.js';
 import { LIST_FIELDS, type CaseRow } from './cases.service.js';
 
@@ -47,7 +47,7 @@ export async function moveCases(
   const affected = await CaseModel.find({ partners: from }, { _id: 1 }).lean();
   let moved = 0;
   for (const { _id } of affected) {
-    const ok = await queuedForCase(_id.toHexString(), async () => {
+    const ok = await runSerially(`case:${_id.toHexString()}`, async () => {
       for (let attempt = 0; attempt < 3; attempt += 1) {
         const c = await CaseModel.findById(_id, { partners: 1, version: 1 }).lean<
           Pick<ComplaintCase, '_id' | 'partners' | 'version'>

@@ -114,9 +114,12 @@ async function checkName(name: string, errors: FieldErrors, excludeId?: Types.Ob
   return key;
 }
 
-/** Members: users added get the desk, users dropped lose it. */
+/**
+ * Members: users added get the desk, active users dropped lose it. Disabled users are not on
+ * the form, so they keep their membership (for when they are enabled again).
+ */
 async function syncMembers(deskId: Types.ObjectId, members: Types.ObjectId[]): Promise<void> {
-  const current = await deskMemberIdsIncludingDisabled(deskId);
+  const current = await deskMemberIds(deskId);
   const want = new Set(members.map((m) => m.toHexString()));
   const have = new Set(current.map((m) => m.toHexString()));
   const removed = current.filter((m) => !want.has(m.toHexString()));

@@ -53,3 +53,22 @@ export {
 } from './sla.js';
 export { explainRoute, type RouteExplanation, type RuleOutcome } from './routing.service.js';
 export { desksRouter, routingRouter } from './desks.routes.js';
+export {
+  archiveProblem,
+  createDesk,
+  listDeskPage,
+  setDeskArchived,
+  updateDesk,
+  type DeskListFilter,
+  type DeskRow,
+} from './desks.admin.service.js';
+export {
+  createRule,
+  deleteRule,
+  findRule,
+  moveRule,
+  orderedRules,
+  setRuleEnabled,
+  updateRule,
+} from './routing.service.js';
+export { isTimeZone, type DeskInput, type RuleInput } from './desks.schemas.js';

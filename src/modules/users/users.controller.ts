@@ -21,9 +21,14 @@ export async function index(req: Request, res: Response): Promise<void> {
   await renderPage(res, 'admin/users/index', { page, filter, roles: ROLES });
 }
 
+/** Choices of the new-user form, desks included. */
+export async function newFormLocals(): Promise<Record<string, unknown>> {
+  return { ...formChoices(), deskChoices: await listDesks() };
+}
+
 export async function newForm(_req: Request, res: Response): Promise<void> {
   await renderPage(res, 'admin/users/new', {
-    ...formChoices(),
+    ...(await newFormLocals()),
     values: { locale: res.locals.locale, timeZone: res.locals.timeZone, role: 'coordinator' },
     errors: {},
   });

@@ -23,7 +23,7 @@ usersRouter.get('/new', manage, users.newForm);
 usersRouter.post(
   '/',
   manage,
-  formView('admin/users/new', users.formChoices),
+  formView('admin/users/new', users.newFormLocals),
   validate({ body: createUserSchema }),
   users.create,
 );

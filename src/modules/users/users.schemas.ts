@@ -34,6 +34,7 @@ export const createUserSchema = Joi.object({
     .default('en'),
   timeZone: timeZone.allow('').empty(''),
   password: password.required(),
+  desks: Joi.array().items(objectId()).single().max(100).default([]),
 });
 
 export const setupSchema = Joi.object({
@@ -88,6 +89,8 @@ export interface CreateUserInput {
   locale: (typeof LOCALES)[number];
   timeZone?: string;
   password: string;
+  /** Complaint desks to join (live desks only); the CLI and setup leave it empty. */
+  desks?: string[];
 }
 
 export interface UpdateUserInput {

@@ -54,6 +54,7 @@ export async function createUser(input: CreateUserInput, ctx: AuditContext): Pro
       role: input.role,
       locale: input.locale,
       ...(input.timeZone ? { timeZone: input.timeZone } : {}),
+      desks: input.desks?.length ? await desksFromForm(input.desks, []) : [],
       passwordHash: await hashPassword(input.password),
     });
   } catch (err) {
