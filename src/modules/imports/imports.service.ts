@@ -9,6 +9,7 @@ import { diffFields, recordAudit, type AuditContext, type Change } from '../audi
 import {
   derivePartnerKeys,
   nameKey,
+  notifyPartnerUpdated,
   PartnerModel,
   partnerSchema,
   websiteHost,
@@ -431,6 +432,9 @@ async function applyImport(
         }),
       );
       await PartnerModel.updateOne({ _id: before._id }, { $set: set });
+      // Features that copy partner facts (contacts keep the country) follow, as after a form edit.
+      const fresh = await PartnerModel.findById(before._id).lean<Partner>();
+      if (fresh) await notifyPartnerUpdated(fresh);
       updated.push({ id: before._id.toHexString(), changes: diffFields(before, after, EDITABLE) });
     }
     part += 1;

@@ -24,6 +24,7 @@ export {
   registerPartnerLink,
   registerPartnerSection,
   onPartnerUpdated,
+  notifyPartnerUpdated,
   partnerLinks,
   partnerSections,
   type PartnerLink,
