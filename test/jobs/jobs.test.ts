@@ -6,6 +6,7 @@ import { JOB_DEFINERS } from '../../src/jobs.js';
 import { defineAuthJobs, JOB_PURGE_SESSIONS, purgeExpiredSessions } from '../../src/modules/auth/index.js';
 import { JOB_PURGE_THROTTLES } from '../../src/modules/auth/auth.jobs.js';
 import { JOB_REMIND_FOLLOW_UPS } from '../../src/modules/interactions/index.js';
+import { JOB_SWEEP_EXPORTS } from '../../src/modules/exports/index.js';
 import { purgeStaleThrottles, THROTTLE } from '../../src/modules/auth/auth.service.js';
 import { LoginThrottleModel } from '../../src/modules/auth/login-throttle.model.js';
 import { signIn } from '../support/agent.js';
@@ -19,6 +20,7 @@ const RECURRING: Record<string, { interval: string; ms: number }> = {
   [JOB_PURGE_SESSIONS]: { interval: '15 minutes', ms: 15 * MINUTE },
   [JOB_PURGE_THROTTLES]: { interval: '1 hour', ms: 60 * MINUTE },
   [JOB_REMIND_FOLLOW_UPS]: { interval: '1 minute', ms: MINUTE },
+  [JOB_SWEEP_EXPORTS]: { interval: '5 minutes', ms: 5 * MINUTE },
 };
 const RECURRING_NAMES = Object.keys(RECURRING).sort();
 
