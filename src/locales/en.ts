@@ -181,6 +181,10 @@ export const en = {
   events,
   exports: exportTexts,
   imports: importTexts,
+  charts: {
+    noData: 'No data for this period yet.',
+    showData: 'Show the numbers',
+  },
   validation: {
     required: 'This field is required.',
     empty: 'This field is required.',

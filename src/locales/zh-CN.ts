@@ -180,6 +180,10 @@ export const zhCN: Messages = {
   events,
   exports: exportTexts,
   imports: importTexts,
+  charts: {
+    noData: '此期间暂无数据。',
+    showData: '显示数据',
+  },
   validation: {
     required: '此项为必填项。',
     empty: '此项为必填项。',

@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import ejs from 'ejs';
+import { expect } from 'chai';
+import { barChart, lineChart, niceScale } from '../../src/lib/charts.js';
+import { viewsDir } from '../../src/lib/paths.js';
+
+const render = (chart: unknown) =>
+  ejs.renderFile(join(viewsDir, 'partials/chart.ejs'), { chart, t: (k: string) => k });
+
+describe('server-side charts', () => {
+  it('rounds the axis to a nice maximum', () => {
+    expect(niceScale(87)).to.deep.equal({ max: 100, step: 20 });
+    expect(niceScale(1234)).to.deep.equal({ max: 1250, step: 250 });
+    expect(niceScale(0)).to.deep.equal({ max: 1, step: 0.2 });
+  });
+
+  it('breaks a line at missing months instead of drawing through them', () => {
+    const chart = lineChart({
+      title: 'Visitors',
+      labels: ['Jan', 'Feb', 'Mar', 'Apr'],
+      series: [
+        { label: 'Actual', values: [10, null, 30, 40] },
+        { label: 'Required', values: [20, 20, 20, 20], dashed: true },
+      ],
+    });
+    const [actual, required] = chart.lines;
+    expect(actual!.d.match(/M/g)).to.have.length(2);
+    expect(actual!.points).to.have.length(3);
+    expect(required!.dashed).to.equal(true);
+    // Higher values sit higher (smaller y) on the plot.
+    expect(actual!.points[2]!.y).to.be.lessThan(actual!.points[0]!.y);
+    expect(chart.table.rows[1]).to.deep.equal(['Feb', '–', '20']);
+  });
+
+  it('draws one bar per value with heights proportional to the values', () => {
+    const chart = barChart({
+      title: 'Yearly',
+      labels: ['2025', '2026'],
+      series: [{ label: 'Total', values: [50, 100] }],
+    });
+    expect(chart.bars).to.have.length(2);
+    expect(chart.bars[1]!.height).to.be.closeTo(chart.bars[0]!.height * 2, 0.2);
+  });
+
+  it('renders an SVG with a data table and escapes every label', async () => {
+    const chart = lineChart({
+      title: '<script>x</script>',
+      labels: ['<b>Jan</b>'],
+      series: [{ label: 'A&B', values: [5] }],
+    });
+    const html = await render(chart);
+    expect(html).to.contain('<svg');
+    expect(html).to.contain('<table');
+    expect(html).to.not.contain('<script>x</script>');
+    expect(html).to.contain('&lt;script&gt;x&lt;/script&gt;');
+    expect(html).to.contain('A&amp;B');
+  });
+
+  it('says there is no data instead of drawing an empty frame', async () => {
+    const chart = lineChart({ title: 'Empty', labels: ['Jan'], series: [{ label: 'A', values: [null] }] });
+    expect(chart.empty).to.equal(true);
+    const html = await render(chart);
+    expect(html).to.contain('charts.noData');
+    expect(html).to.not.contain('<svg');
+  });
+});
