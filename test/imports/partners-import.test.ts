@@ -4,6 +4,8 @@ import { PartnerModel } from '../../src/modules/partners/index.js';
 import { loginAs, type LoggedIn } from '../support/agent.js';
 import { clearDatabase, useTestApp } from '../support/db.js';
 import { createPartner } from '../factories/partner.js';
+import { createContact } from '../factories/contact.js';
+import { ContactModel } from '../../src/modules/contacts/index.js';
 import { binary } from '../exports/support.js';
 
 const HEADER = 'name,name_local,type,country,city,website,email,phone,alliance_status,tags,owner_email';
@@ -199,6 +201,17 @@ describe('imports: partners', () => {
     const create = await upload(manager, file, { duplicates: 'create', dryRun: false }).expect(200);
     expect(rowOutcomes(create.text)).to.deep.equal({ 2: 'create', 3: 'create', 4: 'create' });
     expect(await PartnerModel.countDocuments()).to.equal(5);
+  });
+
+  it('when an import moves a partner to another country, then its contacts follow as after a form edit', async () => {
+    const partner = await createPartner({ name: 'Border Travel', country: 'TH' });
+    const contact = await createContact({ partner, name: 'Khun Dao' });
+    await upload(manager, 'name,type,country\nBorder Travel,travel_agency,LA\n', {
+      duplicates: 'update',
+      dryRun: false,
+    }).expect(200);
+    expect((await PartnerModel.findById(partner._id).lean())?.country).to.equal('LA');
+    expect((await ContactModel.findById(contact._id).lean())?.partnerCountry).to.equal('LA');
   });
 
   it('when a coordinator updates a partner they do not own, then that row is an error', async () => {

@@ -32,7 +32,9 @@ export function csvWriter(out: Writable): TableWriter {
   };
   return {
     async header(cells) {
+      // Sent at once: the client sees the download start while the query runs.
       buffer += csvLine(cells);
+      await flush();
     },
     async row(cells) {
       buffer += csvLine(cells);

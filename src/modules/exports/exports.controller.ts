@@ -73,7 +73,11 @@ async function streamToResponse(
       else res.once('drain', () => done());
     },
     final(done) {
-      auditExport(ctx, def, opts, rows).then(() => res.end(() => done()), done);
+      // express-session wraps res.end and takes no callback: wait for 'finish' instead.
+      auditExport(ctx, def, opts, rows).then(() => {
+        res.once('finish', () => done());
+        res.end();
+      }, done);
     },
   });
   res.once('close', () => {

@@ -9,6 +9,7 @@ import { diffFields, recordAudit, type AuditContext, type Change } from '../audi
 import {
   derivePartnerKeys,
   nameKey,
+  notifyPartnerUpdated,
   PartnerModel,
   partnerSchema,
   websiteHost,
@@ -121,24 +122,41 @@ type Existing = Pick<
 > &
   Record<FormField, unknown>;
 
-/** Existing partners sharing a name key or website host with the file's rows (few queries). */
+const MATCH_FIELDS = {
+  ...Object.fromEntries(EDITABLE.map((f) => [f, 1])),
+  archivedAt: 1,
+  nameKey: 1,
+  websiteHost: 1,
+  lastInteractionAt: 1,
+};
+const IN_LIMIT = 1000;
+
+/**
+ * Existing partners sharing a name key or website host with the file's rows. FerretDB scans
+ * the collection for each `$in` query, so a large file reads every partner's keys once
+ * (a projection) and fetches only the matches in full.
+ */
 async function existingMatches(keys: string[], hosts: string[]): Promise<Existing[]> {
-  const out: Existing[] = [];
-  const fields = {
-    ...Object.fromEntries(EDITABLE.map((f) => [f, 1])),
-    archivedAt: 1,
-    nameKey: 1,
-    websiteHost: 1,
-    lastInteractionAt: 1,
-  };
-  for (let i = 0; i < Math.max(keys.length, hosts.length); i += CHUNK) {
-    const k = keys.slice(i, i + CHUNK);
-    const h = hosts.slice(i, i + CHUNK);
+  if (!keys.length && !hosts.length) return [];
+  if (keys.length + hosts.length <= IN_LIMIT) {
     const or: Record<string, unknown>[] = [];
-    if (k.length) or.push({ nameKey: trusted({ $in: k }) });
-    if (h.length) or.push({ websiteHost: trusted({ $in: h }) });
-    if (!or.length) continue;
-    out.push(...(await PartnerModel.find({ $or: or }, fields).lean<Existing[]>()));
+    if (keys.length) or.push({ nameKey: trusted({ $in: keys }) });
+    if (hosts.length) or.push({ websiteHost: trusted({ $in: hosts }) });
+    return PartnerModel.find({ $or: or }, MATCH_FIELDS).lean<Existing[]>();
+  }
+  const keySet = new Set(keys);
+  const hostSet = new Set(hosts);
+  const ids: Types.ObjectId[] = [];
+  const all = PartnerModel.find({}, { nameKey: 1, websiteHost: 1 })
+    .lean<{ _id: Types.ObjectId; nameKey: string; websiteHost: string | null }[]>()
+    .cursor({ batchSize: 5000 });
+  for await (const p of all) {
+    if (keySet.has(p.nameKey) || (p.websiteHost && hostSet.has(p.websiteHost))) ids.push(p._id);
+  }
+  const out: Existing[] = [];
+  for (let i = 0; i < ids.length; i += IN_LIMIT) {
+    const chunk = ids.slice(i, i + IN_LIMIT);
+    out.push(...(await PartnerModel.find({ _id: trusted({ $in: chunk }) }, MATCH_FIELDS).lean<Existing[]>()));
   }
   return out;
 }
@@ -414,6 +432,9 @@ async function applyImport(
         }),
       );
       await PartnerModel.updateOne({ _id: before._id }, { $set: set });
+      // Features that copy partner facts (contacts keep the country) follow, as after a form edit.
+      const fresh = await PartnerModel.findById(before._id).lean<Partner>();
+      if (fresh) await notifyPartnerUpdated(fresh);
       updated.push({ id: before._id.toHexString(), changes: diffFields(before, after, EDITABLE) });
     }
     part += 1;

@@ -27,6 +27,7 @@ export {
   registerPartnerLink,
   registerPartnerSection,
   onPartnerUpdated,
+  notifyPartnerUpdated,
   partnerLinks,
   partnerSections,
   type PartnerLink,

@@ -1,0 +1,224 @@
+// npm run bench:export [-- --rows N] [--import-rows N]
+// Generates N partners (default 100,000) into a fresh database (a throw-away embedded FerretDB,
+// or a new database on MONGODB_URI), then measures the partner export over HTTP (CSV and XLSX:
+// time to first byte, total time, peak RSS growth of this process, which runs the server) and
+// the import of a generated CSV (dry run and apply). Nothing is written to the repository.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+process.env.NODE_ENV ??= 'test';
+process.env.SESSION_SECRET ??= 'bench-secret-bench-secret-bench-secret-0123';
+process.env.LOG_LEVEL ??= 'silent';
+
+const { parseArgs } = await import('./cli.js');
+const args = parseArgs(process.argv.slice(2));
+const ROWS = Number(args.rows ?? 100_000);
+const IMPORT_ROWS = Number(args['import-rows'] ?? 10_000);
+if (!Number.isInteger(ROWS) || ROWS < 1 || !Number.isInteger(IMPORT_ROWS) || IMPORT_ROWS < 1) {
+  console.error('usage: npm run bench:export -- [--rows N] [--import-rows N]');
+  process.exit(1);
+}
+
+const { startLauncher } = await import('../src/lib/db/ferretdb.js');
+const { connectDatabase, disconnectDatabase, mongoose } = await import('../src/lib/db/index.js');
+const { createApp } = await import('../src/app.js');
+const { derivePartnerKeys, PartnerModel, PARTNER_TYPES, ALLIANCE_STATUSES } =
+  await import('../src/modules/partners/index.js');
+const { createUser } = await import('../src/modules/users/index.js');
+const { SYSTEM } = await import('../src/modules/audit/index.js');
+const { importPartners } = await import('../src/modules/imports/index.js');
+const { translator } = await import('../src/lib/i18n.js');
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const COUNTRIES = ['TH', 'VN', 'SG', 'MY', 'ID', 'LA', 'KH', 'CN', 'PH', 'MM'];
+const WORDS = [
+  'Golden',
+  'Dragon',
+  'Mekong',
+  'Lotus',
+  'Silk',
+  'Road',
+  'River',
+  'Pearl',
+  'Jade',
+  'Sun',
+  'Bay',
+  'Lion',
+];
+const LOCAL = ['重庆', '旅游', '集团', 'ท่องเที่ยว', 'Du lịch', '国际', '文化'];
+
+function pick<T>(list: readonly T[], i: number): T {
+  return list[i % list.length]!;
+}
+
+function partner(i: number, owners: InstanceType<typeof mongoose.Types.ObjectId>[]) {
+  const name = `${pick(WORDS, i)} ${pick(WORDS, Math.floor(i / 12))} ${pick(['Travel', 'Tours', 'Hotel', 'Cruises'], i)} ${i}`;
+  const fields = {
+    name: i % 97 === 0 ? `=${name}` : name,
+    nameLocal: `${pick(LOCAL, i)}${pick(LOCAL, i + 3)}${i}`,
+    type: pick(PARTNER_TYPES, i),
+    country: pick(COUNTRIES, i),
+    city: 'City, "quoted"',
+    website: `https://partner-${i}.example`,
+    email: `info${i}@partner.example`,
+    phone: `+66 2 ${String(100000 + i)}`,
+    allianceStatus: pick(ALLIANCE_STATUSES, i),
+    tags: [pick(['fair', 'vip', 'asean', 'cruise'], i), pick(['2025', '2026'], i)],
+    owner: i % 3 === 0 ? null : pick(owners, i),
+    lastInteractionAt: null,
+    archivedAt: null,
+  };
+  return { ...fields, ...derivePartnerKeys(fields) };
+}
+
+interface Sample {
+  ttfbMs: number;
+  totalMs: number;
+  bytes: number;
+  peakRssGrowth: number;
+}
+
+/** GETs a URL, discarding the body, while sampling this process's RSS every 20 ms. */
+function measure(url: string, cookie: string): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    global.gc?.();
+    const base = process.memoryUsage().rss;
+    let peak = base;
+    const timer = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 20);
+    const start = performance.now();
+    let ttfb = 0;
+    let bytes = 0;
+    fetch(url, { headers: { cookie }, redirect: 'manual' })
+      .then(async (res) => {
+        if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}`);
+        const reader = res.body!.getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          if (!ttfb) ttfb = performance.now() - start;
+          bytes += value.length;
+        }
+        clearInterval(timer);
+        peak = Math.max(peak, process.memoryUsage().rss);
+        resolve({ ttfbMs: ttfb, totalMs: performance.now() - start, bytes, peakRssGrowth: peak - base });
+      })
+      .catch((err: unknown) => {
+        clearInterval(timer);
+        reject(err as Error);
+      });
+  });
+}
+
+async function signIn(origin: string, email: string, password: string): Promise<string> {
+  const page = await fetch(`${origin}/login`);
+  const cookie = (page.headers.getSetCookie()[0] ?? '').split(';')[0]!;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const res = await fetch(`${origin}/login`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, email, password }),
+    redirect: 'manual',
+  });
+  if (res.status !== 302) throw new Error(`sign-in failed: ${res.status}`);
+  return (res.headers.getSetCookie()[0] ?? cookie).split(';')[0]!;
+}
+
+let stopDb: (() => Promise<void>) | undefined;
+let sqliteDir: string | undefined;
+let server: Server | undefined;
+try {
+  let uri: string;
+  if (process.env.MONGODB_URI) {
+    const url = new URL(process.env.MONGODB_URI);
+    url.pathname = `/bench_export_${Date.now()}`;
+    uri = url.toString();
+  } else {
+    sqliteDir = mkdtempSync(join(tmpdir(), 'alliance-bench-'));
+    const port = 27_100 + Math.floor(Math.random() * 800);
+    const launcher = await startLauncher({ port, sqliteDir });
+    stopDb = launcher.stop;
+    uri = `mongodb://127.0.0.1:${port}/bench_export`;
+  }
+  await connectDatabase(uri);
+  const password = 'bench password bench password';
+  const staff = await createUser(
+    { email: 'bench-staff@example.test', name: 'Bench Staff', role: 'staff', password, locale: 'en' },
+    SYSTEM,
+  );
+  const manager = await createUser(
+    { email: 'bench-manager@example.test', name: 'Bench Manager', role: 'manager', password, locale: 'en' },
+    SYSTEM,
+  );
+  const owners = [staff._id, manager._id].map((id) => new mongoose.Types.ObjectId(String(id)));
+
+  let t0 = performance.now();
+  for (let i = 0; i < ROWS; i += 1000) {
+    const docs = [];
+    for (let j = i; j < Math.min(ROWS, i + 1000); j += 1) docs.push(partner(j, owners));
+    await PartnerModel.insertMany(docs, { ordered: false });
+  }
+  console.log(`generated ${ROWS.toLocaleString('en')} partners in ${secs(performance.now() - t0)}`);
+
+  server = createServer(createApp());
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const origin = `http://127.0.0.1:${port}`;
+  const cookie = await signIn(origin, 'bench-staff@example.test', password);
+
+  console.log(
+    `\nexport of ${ROWS.toLocaleString('en')} partners (GET /partners/export.*, in-process server):`,
+  );
+  console.log('format  rows     TTFB      total     size       peak RSS growth');
+  for (const format of ['csv', 'xlsx'] as const) {
+    const s = await measure(`${origin}/partners/export.${format}`, cookie);
+    console.log(
+      `${format.padEnd(7)} ${String(ROWS).padEnd(8)} ${secs(s.ttfbMs).padEnd(9)} ${secs(s.totalMs).padEnd(9)} ${mb(s.bytes).padEnd(10)} ${mb(s.peakRssGrowth)}`,
+    );
+  }
+
+  // Import: a generated CSV of new partners (half of them with owners), dry run then apply.
+  const lines = ['name,name_local,type,country,city,website,email,phone,alliance_status,tags,owner_email'];
+  for (let i = 0; i < IMPORT_ROWS; i += 1) {
+    lines.push(
+      `Imported Partner ${i},导入${i},hotel,TH,Bangkok,https://imported-${i}.example,info${i}@imported.example,+66 1 ${i},member,import;bench,${i % 2 ? 'bench-manager@example.test' : ''}`,
+    );
+  }
+  const csv = Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
+  const managerUser = {
+    ...manager,
+    _id: new mongoose.Types.ObjectId(String(manager._id)),
+    desks: [],
+    timeZone: 'Asia/Shanghai',
+  } as unknown as Express.User;
+  const t = translator('en');
+  console.log(
+    `\nimport of ${IMPORT_ROWS.toLocaleString('en')} rows (${mb(csv.length)} CSV, importPartners service):`,
+  );
+  for (const dryRun of [true, false]) {
+    t0 = performance.now();
+    const report = await importPartners(
+      csv,
+      { dryRun, mode: 'skip', fileName: 'bench.csv', type: 'csv', t },
+      managerUser,
+      SYSTEM,
+    );
+    const ms = performance.now() - t0;
+    console.log(
+      `${dryRun ? 'dry run' : 'apply  '} ${secs(ms).padEnd(9)} create=${report.counts.create} error=${report.counts.error} skip=${report.counts.skip}`,
+    );
+  }
+  console.log(
+    `\nnode ${process.version}, database ${process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded FerretDB 1.24 (SQLite)'}`,
+  );
+  if (process.env.MONGODB_URI) await mongoose.connection.dropDatabase();
+} finally {
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await disconnectDatabase().catch(() => undefined);
+  await stopDb?.();
+  if (sqliteDir) rmSync(sqliteDir, { recursive: true, force: true });
+}
