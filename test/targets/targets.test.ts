@@ -245,6 +245,7 @@ describe('targets: markets and monthly actuals', () => {
       expect(res.text).to.match(/id="f-m2-error">Enter a whole number of visitors\./);
       expect(res.text).to.match(/id="f-m3-error">Enter a whole number of visitors\./);
       expect(res.text).to.contain('value="400"');
+      expect(res.text).to.contain('<input type="hidden" name="year" value="2025">');
       expect(await ActualModel.countDocuments()).to.equal(0);
     });
 
