@@ -1,9 +1,10 @@
 import { Schema, model } from 'mongoose';
+import { runSerially } from './serial.js';
 
 /**
  * Named sequences (case numbers, plaque serials). On MongoDB `$inc` with upsert is atomic, but
  * FerretDB 1.24 reads and writes without a row lock, so concurrent increments of one key can
- * return the same number. Increments are therefore queued per key inside this process, and
+ * return the same number. Increments are therefore queued per key inside this process (lib/serial), and
  * callers store the number under a unique index and retry on a clash (another instance).
  */
 const counterSchema = new Schema(
@@ -16,22 +17,9 @@ const counterSchema = new Schema(
 
 export const CounterModel = model('Counter', counterSchema);
 
-const queues = new Map<string, Promise<unknown>>();
-
-function queued<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const previous = queues.get(key) ?? Promise.resolve();
-  const next = previous.then(work, work);
-  const settled = next.catch(() => undefined);
-  queues.set(key, settled);
-  void settled.then(() => {
-    if (queues.get(key) === settled) queues.delete(key);
-  });
-  return next;
-}
-
 /** The next number of a sequence, starting at 1. */
 export function nextSequence(key: string): Promise<number> {
-  return queued(key, async () => {
+  return runSerially(`counter:${key}`, async () => {
     const doc = await CounterModel.findOneAndUpdate(
       { _id: key },
       { $inc: { seq: 1 } },

@@ -18,6 +18,7 @@ export {
   partnerNames,
   searchPartners,
   setLastInteraction,
+  LIST_FIELDS,
   type PartnerRow,
 } from './partners.service.js';
 export {

@@ -1,0 +1,359 @@
+// npm run bench [-- --scale 0.1] [--scales 0.1,0.5,1] [--duration 10] [--connections 4]
+// Starts the built app against a benchmark database (generated once per scale and seed), signs
+// in, and drives real HTTP requests on loopback with autocannon, bounded in time and count.
+// Prints p50/p95/p99, req/s and each SPEC bar's pass/fail; writes JSON to bench-results/.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import mongoose from 'mongoose';
+import { connectDatabase, disconnectDatabase } from '../../src/lib/db/index.js';
+import { startLauncher, type RunningLauncher } from '../../src/lib/db/ferretdb.js';
+import { rootDir } from '../../src/lib/paths.js';
+import { encodeCursor } from '../../src/lib/cursor.js';
+import { SYSTEM } from '../../src/modules/audit/index.js';
+import { PartnerModel } from '../../src/modules/partners/index.js';
+import { createUser, normaliseEmail, UserModel } from '../../src/modules/users/index.js';
+import { parseArgs } from '../cli.js';
+import { freePort } from '../../test/support/net.js';
+import { startBaseline } from './baseline.js';
+import { generate } from './generate.js';
+
+const BENCH_PASSWORD = 'bench-password-2026';
+const BENCH_EMAIL = 'bench.manager@alliance.example';
+// The app runs as in production, behind a TLS-terminating proxy (secure cookies need it).
+const PROXY = { 'x-forwarded-proto': 'https' };
+
+interface Scenario {
+  name: string;
+  path: string;
+  /** SPEC bar on p95 in ms, when SPEC sets one. */
+  barP95?: number;
+}
+
+export interface Measured {
+  name: string;
+  path: string;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  reqPerSec: number;
+  barP95?: number;
+  pass?: boolean;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const scales = (args.scales ?? args.scale ?? '0.1').split(',').map(Number);
+const duration = Number(args.duration ?? 10);
+const connections = Number(args.connections ?? 4);
+const maxRequests = Number(args.requests ?? 200);
+const seed = Number(args.seed ?? 20251117);
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function measure(
+  name: string,
+  url: string,
+  headers: Record<string, string>,
+  barP95?: number,
+): Promise<Measured> {
+  const times: number[] = [];
+  let non2xx = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      { url, connections, duration, amount: maxRequests, headers, timeout: 60 },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+    instance.on('response', (_client, status, _bytes, ms) => {
+      times.push(ms);
+      if (status < 200 || status >= 300) non2xx++;
+    });
+  });
+  times.sort((a, b) => a - b);
+  const seconds = Math.max(0.001, (result.finish.getTime() - result.start.getTime()) / 1000);
+  const p95 = percentile(times, 95);
+  return {
+    name,
+    path: new URL(url).pathname + new URL(url).search,
+    requests: times.length,
+    non2xx,
+    errors: result.errors + result.timeouts,
+    p50: percentile(times, 50),
+    p95,
+    p99: percentile(times, 99),
+    reqPerSec: Math.round((times.length / seconds) * 10) / 10,
+    ...(barP95 ? { barP95, pass: p95 <= barP95 && non2xx === 0 } : {}),
+  };
+}
+
+async function prepareDatabase(
+  uri: string,
+  scale: number,
+): Promise<{ busiest: string; deepCursor: string; counts: Record<string, number> }> {
+  await connectDatabase(uri);
+  const meta = mongoose.connection.db!.collection<{
+    _id: string;
+    scale: number;
+    seed: number;
+    busiest: string;
+    counts: Record<string, number>;
+  }>('bench_meta');
+  let info = await meta.findOne({ _id: 'dataset' });
+  if (!info || info.scale !== scale || info.seed !== seed) {
+    await mongoose.connection.dropDatabase();
+    await connectDatabase(uri);
+    console.log(`generating the scale ${scale} data set (seed ${seed})…`);
+    const owners: mongoose.Types.ObjectId[] = [];
+    for (let i = 0; i < 5; i++) {
+      const u = await createUser(
+        {
+          email: `bench.owner${i}@alliance.example`,
+          name: `Owner ${i}`,
+          role: 'coordinator',
+          locale: 'en',
+          password: BENCH_PASSWORD,
+        },
+        SYSTEM,
+      );
+      owners.push(u._id);
+    }
+    const result = await generate({ scale, seed, users: owners, log: (m) => console.log(`  ${m}`) });
+    info = {
+      _id: 'dataset',
+      scale,
+      seed,
+      busiest: result.busiestPartner.toHexString(),
+      counts: {
+        ...result.counts,
+        ...Object.fromEntries(Object.entries(result.rates).map(([k, v]) => [`${k}PerSec`, v])),
+      },
+    };
+    await meta.insertOne(info);
+  } else {
+    console.log(`reusing the scale ${scale} data set`);
+  }
+  if (!(await UserModel.exists({ email: normaliseEmail(BENCH_EMAIL) }))) {
+    await createUser(
+      { email: BENCH_EMAIL, name: 'Bench Manager', role: 'manager', locale: 'en', password: BENCH_PASSWORD },
+      SYSTEM,
+    );
+  }
+  // A cursor ~2,000 pages in (or the last page at smaller scales), as the list would hand out.
+  const live = await PartnerModel.countDocuments({ archivedAt: null });
+  const deepRow = Math.max(0, Math.min(live - 1, 2000 * 50) - 1);
+  const deep = await PartnerModel.find({ archivedAt: null }, { sortName: 1 })
+    .sort({ sortName: 1, _id: 1 })
+    .skip(deepRow)
+    .limit(1)
+    .lean();
+  const deepCursor = deep[0] ? encodeCursor({ v: deep[0].sortName, id: deep[0]._id.toHexString() }) : '';
+  await disconnectDatabase();
+  return { busiest: info.busiest, deepCursor, counts: info.counts };
+}
+
+function startApp(uri: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(rootDir, 'dist/src/server.js')], {
+    env: {
+      ...process.env,
+      MONGODB_URI: uri,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'bench-secret-bench-secret-bench-secret',
+      LOG_LEVEL: 'error',
+      TRUST_PROXY: '1',
+    },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`app exited with ${code}`)));
+  });
+}
+
+async function signIn(base: string): Promise<string> {
+  const page = await fetch(`${base}/login`, { headers: PROXY });
+  const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  const res = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { ...PROXY, cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, email: BENCH_EMAIL, password: BENCH_PASSWORD }),
+  });
+  if (res.status !== 302) throw new Error(`bench sign-in failed: ${res.status}`);
+  return (res.headers.get('set-cookie') ?? cookie).split(';')[0]!;
+}
+
+function rssKb(pid: number): number {
+  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
+/** Streams one download, sampling the app's RSS: first byte, total time, peak growth. */
+async function measureDownload(url: string, cookie: string, pid: number) {
+  const before = rssKb(pid);
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssKb(pid))), 50);
+  const started = performance.now();
+  const res = await fetch(url, { headers: { ...PROXY, cookie } });
+  let firstByte = NaN;
+  let bytes = 0;
+  const reader = res.body!.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (Number.isNaN(firstByte)) firstByte = performance.now() - started;
+    bytes += value.length;
+  }
+  clearInterval(sampler);
+  return {
+    status: res.status,
+    firstByteMs: Math.round(firstByte),
+    totalMs: Math.round(performance.now() - started),
+    bytes,
+    rssGrowthMb: Math.round((peak - before) / 1024),
+  };
+}
+
+async function benchScale(uri: string, scale: number) {
+  const data = await prepareDatabase(uri, scale);
+  const port = await freePort();
+  const app = await startApp(uri, port);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const cookie = await signIn(base);
+    const headers = { ...PROXY, cookie };
+    const scenarios: Scenario[] = [
+      { name: 'partner list (country=TH, by name)', path: '/partners?country=TH&sort=name', barP95: 50 },
+      { name: 'partner list, page 1 (all, by name)', path: '/partners?sort=name', barP95: 50 },
+      {
+        name: 'partner list, deep page via cursor',
+        path: `/partners?sort=name&after=${data.deepCursor}`,
+        barP95: 75,
+      },
+      { name: 'search Latin "golden dragon"', path: '/partners?q=golden+dragon', barP95: 150 },
+      { name: 'search Chinese "重庆"', path: `/partners?q=${encodeURIComponent('重庆')}`, barP95: 150 },
+      { name: 'partner page with timeline (busiest)', path: `/partners/${data.busiest}`, barP95: 50 },
+      { name: 'dashboard', path: '/', barP95: 150 },
+      { name: 'agreement board', path: '/agreements/board' },
+      { name: 'case queue', path: '/cases?sort=due' },
+    ];
+    const results: Measured[] = [];
+    for (const s of scenarios) {
+      const probe = await fetch(base + s.path, { headers, redirect: 'manual' });
+      await probe.arrayBuffer();
+      if (probe.status !== 200) {
+        console.log(`  skipped ${s.name}: ${s.path} answers ${probe.status}`);
+        continue;
+      }
+      const m = await measure(s.name, base + s.path, headers, s.barP95);
+      results.push(m);
+      console.log(
+        `  ${m.name}: p50 ${m.p50} ms, p95 ${m.p95} ms, ${m.reqPerSec} req/s (${m.requests} requests)`,
+      );
+    }
+    // Same query and template without the framework, side by side with the app's list.
+    await mongoose.connect(uri);
+    const baseline = await startBaseline(mongoose.connection.db!, { country: 'TH' });
+    const baseMeasured = await measure(
+      'baseline: raw driver + same template',
+      `http://127.0.0.1:${baseline.port}/`,
+      {},
+    );
+    await baseline.close();
+    await mongoose.disconnect();
+    const appList = results[0]!;
+    const ratio = Math.round((appList.reqPerSec / baseMeasured.reqPerSec) * 100) / 100;
+    console.log(
+      `  baseline: p50 ${baseMeasured.p50} ms, p95 ${baseMeasured.p95} ms, ${baseMeasured.reqPerSec} req/s → app/baseline ${ratio}`,
+    );
+
+    const downloads: Record<string, unknown> = {};
+    for (const [name, path] of [
+      ['csv export', '/partners/export.csv'],
+      ['xlsx export', '/partners/export.xlsx'],
+    ] as const) {
+      const d = await measureDownload(base + path, cookie, app.pid!);
+      if (d.status !== 200) {
+        console.log(`  skipped ${name}: ${path} answers ${d.status}`);
+        continue;
+      }
+      downloads[name] = d;
+      console.log(
+        `  ${name}: first byte ${d.firstByteMs} ms, total ${d.totalMs} ms, ${Math.round(d.bytes / 1024)} kB, RSS growth ${d.rssGrowthMb} MB`,
+      );
+    }
+    return { scale, counts: data.counts, results, baseline: baseMeasured, appToBaseline: ratio, downloads };
+  } finally {
+    app.kill('SIGTERM');
+    await new Promise((r) => app.once('exit', r));
+  }
+}
+
+async function main(): Promise<void> {
+  console.log('building the app…');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: rootDir, stdio: 'inherit' });
+  let launcher: RunningLauncher | undefined;
+  let server = process.env.MONGODB_URI;
+  if (!server) {
+    const port = await freePort();
+    const sqliteDir = join(rootDir, 'data', 'bench-ferretdb');
+    mkdirSync(sqliteDir, { recursive: true });
+    launcher = await startLauncher({ port, postgresqlUrl: process.env.FERRETDB_POSTGRESQL_URL, sqliteDir });
+    server = `mongodb://127.0.0.1:${port}/`;
+  }
+  const database = process.env.MONGODB_URI
+    ? 'MongoDB'
+    : process.env.FERRETDB_POSTGRESQL_URL
+      ? 'FerretDB 1.24 / PostgreSQL'
+      : 'FerretDB 1.24 / SQLite';
+  const runs = [];
+  try {
+    for (const scale of scales) {
+      console.log(`\n== scale ${scale} on ${database}`);
+      const url = new URL(server);
+      url.pathname = `/alliance_bench_${String(scale).replace('.', '_')}`;
+      runs.push(await benchScale(url.toString(), scale));
+    }
+  } finally {
+    await launcher?.stop();
+  }
+  console.log('\n| scenario | scale | p50 ms | p95 ms | p99 ms | req/s | SPEC bar (p95) |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const run of runs) {
+    for (const m of run.results) {
+      const bar = m.barP95 ? `≤ ${m.barP95} ms: ${m.pass ? 'pass' : 'FAIL'}` : '—';
+      console.log(`| ${m.name} | ${run.scale} | ${m.p50} | ${m.p95} | ${m.p99} | ${m.reqPerSec} | ${bar} |`);
+    }
+    const ok = run.appToBaseline >= 0.7;
+    console.log(
+      `| app ÷ raw-driver baseline (list req/s) | ${run.scale} | | | | ${run.appToBaseline} | ≥ 0.70: ${ok ? 'pass' : 'FAIL'} |`,
+    );
+  }
+  if (runs.length > 1) {
+    const first = runs[0]!;
+    const last = runs[runs.length - 1]!;
+    console.log(`\nGrowth from scale ${first.scale} to ${last.scale} (p95 ratio; bar ≤ 1.5 for list pages):`);
+    for (const m of last.results) {
+      const small = first.results.find((r) => r.name === m.name);
+      if (small) console.log(`  ${m.name}: ${(m.p95 / small.p95).toFixed(2)}×`);
+    }
+  }
+  mkdirSync(join(rootDir, 'bench-results'), { recursive: true });
+  const file = join(rootDir, 'bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({ database, node: process.version, connections, duration, runs }, null, 2),
+  );
+  console.log(`\nwrote ${file}`);
+}
+
+await main();
+process.exit(0);
