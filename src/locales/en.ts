@@ -129,6 +129,7 @@ export const en = {
       none: 'No recent interactions on partners you own.',
       noPartners: 'You own no partners yet.',
       owned: 'Partners you own: {{count}}',
+      last: 'last interaction',
     },
     newPartners: {
       total: '{{count}} new since {{since}}',

@@ -128,6 +128,7 @@ export const zhCN: Messages = {
       none: '您负责的合作伙伴近期没有互动。',
       noPartners: '您还没有负责的合作伙伴。',
       owned: '您负责的合作伙伴：{{count}} 个',
+      last: '最近互动',
     },
     newPartners: {
       total: '自 {{since}} 起新增 {{count}} 个',

@@ -73,7 +73,11 @@ describe('home dashboard /', () => {
 
   it("lists my overdue and today's follow-ups, my unread notifications and activity on partners I own, each linking to the list behind it", async () => {
     const me = users.coordinator;
-    const mine = await createPartner({ name: 'Siam Journeys', owner: me.user._id });
+    const mine = await createPartner({
+      name: 'Siam Journeys',
+      owner: me.user._id,
+      lastInteractionAt: new Date(Date.now() - 5 * DAY),
+    });
     const theirs = await createPartner({ name: 'Not Mine Travel' });
     await createInteraction({
       partner: mine,

@@ -5,6 +5,7 @@ import { mongoose } from '../../src/lib/db/index.js';
 import { loginAs, type LoggedIn } from '../support/agent.js';
 import { clearDatabase, useTestApp } from '../support/db.js';
 import { createActuals, createMarket } from '../factories/target.js';
+import { nextPageHref } from '../support/pages.js';
 
 const MARKET = {
   origin: 'TH',
@@ -73,7 +74,49 @@ describe('targets: markets and monthly actuals', () => {
       const res = await zh.agent.get(`/targets/${m._id.toHexString()}`).expect(200);
       expect(res.text).to.contain('泰国 → 重庆');
       const en = await staff.agent.get(`/targets/${m._id.toHexString()}`).expect(200);
-      expect(en.text).to.contain('Kingdom of Thailand → Chongqing');
+      expect(en.text).to.contain('Thailand → Chongqing');
+    });
+
+    it('when there are more than 25 country pairs, then the list pages on with a cursor and no pair is shown twice', async () => {
+      const codes = [
+        'TH',
+        'VN',
+        'SG',
+        'MY',
+        'ID',
+        'LA',
+        'KH',
+        'PH',
+        'MM',
+        'BN',
+        'JP',
+        'KR',
+        'IN',
+        'AU',
+        'NZ',
+        'FR',
+        'DE',
+        'GB',
+        'US',
+        'CA',
+        'IT',
+        'ES',
+        'RU',
+        'AE',
+        'TR',
+        'EG',
+        'BR',
+        'MX',
+      ];
+      for (const c of codes) await createMarket({ origin: c, destination: 'CN-CQ' });
+      const first = await staff.agent.get('/targets').expect(200);
+      const href = nextPageHref(first.text)!;
+      expect(href).to.contain('after=');
+      const second = await staff.agent.get(href.startsWith('/') ? href : `/targets${href}`).expect(200);
+      const seen = (html: string) => [...html.matchAll(/>([A-Z]{2}) → CN-CQ</g)].map((m) => m[1]!);
+      expect(seen(first.text)).to.have.length(25);
+      expect([...seen(first.text), ...seen(second.text)].sort()).to.deep.equal([...codes].sort());
+      expect(nextPageHref(second.text)).to.equal(undefined);
     });
 
     it('complaint officers cannot read the plan', async () => {
@@ -202,6 +245,7 @@ describe('targets: markets and monthly actuals', () => {
       expect(res.text).to.match(/id="f-m2-error">Enter a whole number of visitors\./);
       expect(res.text).to.match(/id="f-m3-error">Enter a whole number of visitors\./);
       expect(res.text).to.contain('value="400"');
+      expect(res.text).to.contain('<input type="hidden" name="year" value="2025">');
       expect(await ActualModel.countDocuments()).to.equal(0);
     });
 

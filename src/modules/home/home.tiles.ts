@@ -2,81 +2,90 @@ import type { Types } from 'mongoose';
 import { trusted } from '../../lib/db/index.js';
 import { countryName } from '../../lib/countries.js';
 import { nextDay, startOfDayInZone, toLocalDay } from '../../lib/local-time.js';
-import { InteractionModel, listFollowUps } from '../interactions/index.js';
-import { NotificationModel, unreadCount } from '../notifications/index.js';
+import { InteractionModel } from '../interactions/index.js';
+import { NotificationModel } from '../notifications/index.js';
 import { PartnerModel, partnerNames } from '../partners/index.js';
 import { registerDashboardTile, type TileContext } from './dashboard-tiles.js';
 
 const LIST_SIZE = 5;
+
+// FerretDB v1 filters, sorts and counts in memory, so each query below reads every matching
+// document: each tile makes one query where it can and does the counting and sorting here.
 
 /** My open follow-ups due today or overdue (earliest first), with both counts. */
 async function loadFollowUps({ user, now, timeZone }: TileContext) {
   const today = toLocalDay(now, timeZone);
   const startOfToday = startOfDayInZone(today, timeZone);
   const endOfToday = startOfDayInZone(nextDay(today), timeZone);
-  const open = { followUpAssignee: user._id, followUpDone: false, deletedAt: null };
-  const [overdue, dueToday, page] = await Promise.all([
-    InteractionModel.countDocuments({ ...open, followUpAt: trusted({ $ne: null, $lt: startOfToday }) }),
-    InteractionModel.countDocuments({
-      ...open,
-      followUpAt: trusted({ $gte: startOfToday, $lt: endOfToday }),
-    }),
-    listFollowUps({ state: 'open', assignee: user._id }, LIST_SIZE),
-  ]);
-  const rows = page.rows.filter((r) => r.followUpAt && r.followUpAt < endOfToday);
+  const open = await InteractionModel.find(
+    // The due date is checked here: one equality query on the follow-up index's prefix.
+    { followUpAssignee: user._id, followUpDone: false, deletedAt: null },
+    { partner: 1, summary: 1, followUpAt: 1, deletedAt: 1 },
+  ).lean<
+    {
+      _id: Types.ObjectId;
+      partner: Types.ObjectId;
+      summary: string;
+      followUpAt: Date | null;
+      deletedAt: Date | null;
+    }[]
+  >();
+  const due = open.filter(
+    (r): r is typeof r & { followUpAt: Date } =>
+      !r.deletedAt && r.followUpAt != null && r.followUpAt < endOfToday,
+  );
+  due.sort(
+    (a, b) =>
+      a.followUpAt.getTime() - b.followUpAt.getTime() ||
+      a._id.toHexString().localeCompare(b._id.toHexString()),
+  );
+  const overdue = due.filter((r) => r.followUpAt < startOfToday).length;
+  const rows = due.slice(0, LIST_SIZE);
   const partners = await partnerNames(rows.map((r) => r.partner));
   return {
     overdue,
-    dueToday,
+    dueToday: due.length - overdue,
     rows: rows.map((r) => ({
       id: r._id.toHexString(),
-      partnerId: String(r.partner),
-      partner: partners.get(String(r.partner)) ?? '',
+      partnerId: r.partner.toHexString(),
+      partner: partners.get(r.partner.toHexString()) ?? '',
       summary: r.summary,
       followUpAt: r.followUpAt,
-      overdue: r.followUpAt! < startOfToday,
+      overdue: r.followUpAt < startOfToday,
     })),
   };
 }
 
 /** My unread notifications, newest first. */
 async function loadNotifications({ user }: TileContext) {
-  const [count, rows] = await Promise.all([
-    unreadCount(user._id),
-    NotificationModel.find(
-      { user: user._id, readAt: null },
-      { titleKey: 1, params: 1, link: 1, createdAt: 1 },
-    )
-      .sort({ createdAt: -1, _id: -1 })
-      .limit(LIST_SIZE)
-      .lean(),
-  ]);
-  return { count, rows };
+  const unread = await NotificationModel.find(
+    { user: user._id, readAt: null },
+    { titleKey: 1, params: 1, link: 1, createdAt: 1 },
+  ).lean();
+  unread.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  return { count: unread.length, rows: unread.slice(0, LIST_SIZE) };
 }
 
-/** The latest interactions logged on partners I own. */
+/**
+ * Partners I own with the latest interactions, from each partner's last-interaction time (kept
+ * by the interactions module), so the tile reads partners only, not the interactions.
+ */
 async function loadPartnerActivity({ user }: TileContext) {
-  const owned = await PartnerModel.find({ owner: user._id, archivedAt: null }, { _id: 1, name: 1 })
-    .limit(1000)
-    .lean<{ _id: Types.ObjectId; name: string }[]>();
-  if (!owned.length) return { owned: 0, rows: [] };
-  const names = new Map(owned.map((p) => [p._id.toHexString(), p.name]));
-  const rows = await InteractionModel.find(
-    { partner: trusted({ $in: owned.map((p) => p._id) }), deletedAt: null },
-    { partner: 1, kind: 1, occurredAt: 1, summary: 1 },
-  )
-    .sort({ occurredAt: -1, _id: -1 })
-    .limit(LIST_SIZE + 3)
-    .lean();
+  const mine = await PartnerModel.find(
+    { archivedAt: null, owner: user._id },
+    { _id: 1, name: 1, lastInteractionAt: 1, archivedAt: 1 },
+  ).lean<{ _id: Types.ObjectId; name: string; lastInteractionAt: Date | null; archivedAt: Date | null }[]>();
+  const owned = mine.filter((p) => !p.archivedAt);
+  const recent = owned
+    .filter((p) => p.lastInteractionAt)
+    .sort((a, b) => b.lastInteractionAt!.getTime() - a.lastInteractionAt!.getTime())
+    .slice(0, LIST_SIZE + 3);
   return {
     owned: owned.length,
-    rows: rows.map((r) => ({
-      id: r._id.toHexString(),
-      partnerId: r.partner.toHexString(),
-      partner: names.get(r.partner.toHexString()) ?? '',
-      kind: r.kind,
-      occurredAt: r.occurredAt,
-      summary: r.summary.length > 140 ? `${r.summary.slice(0, 140)}…` : r.summary,
+    rows: recent.map((p) => ({
+      partnerId: p._id.toHexString(),
+      partner: p.name,
+      occurredAt: p.lastInteractionAt,
     })),
   };
 }
@@ -84,27 +93,20 @@ async function loadPartnerActivity({ user }: TileContext) {
 /** Partners created since the first of this month (the user's time zone), by country and by type. */
 async function loadNewPartners({ now, timeZone, locale }: TileContext) {
   const start = startOfDayInZone(`${toLocalDay(now, timeZone).slice(0, 8)}01`, timeZone);
-  const match = { $match: { createdAt: trusted({ $gte: start }), archivedAt: null } };
-  // One accumulator per $group (FerretDB computes only the first), one pipeline per breakdown.
-  const [byCountry, byType] = await Promise.all(
-    ['$country', '$type'].map((field) =>
-      PartnerModel.aggregate<{ _id: string; count: number }>([
-        match,
-        { $group: { _id: field, count: { $sum: 1 } } },
-      ]),
-    ),
-  );
-  const sorted = (rows: { _id: string; count: number }[]) =>
-    rows.filter((r) => r._id).sort((a, b) => b.count - a.count || a._id.localeCompare(b._id));
+  const rows = await PartnerModel.find(
+    { createdAt: trusted({ $gte: start }), archivedAt: null },
+    { _id: 0, country: 1, type: 1 },
+  ).lean<{ country: string; type: string }[]>();
+  const tally = (key: 'country' | 'type') => {
+    const counts = new Map<string, number>();
+    for (const r of rows) if (r[key]) counts.set(r[key], (counts.get(r[key]) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  };
   return {
-    total: byCountry!.reduce((s, r) => s + r.count, 0),
+    total: rows.length,
     since: start,
-    byCountry: sorted(byCountry!).map((r) => ({
-      code: r._id,
-      name: countryName(r._id, locale),
-      count: r.count,
-    })),
-    byType: sorted(byType!).map((r) => ({ type: r._id, count: r.count })),
+    byCountry: tally('country').map(([code, count]) => ({ code, name: countryName(code, locale), count })),
+    byType: tally('type').map(([type, count]) => ({ type, count })),
   };
 }
 

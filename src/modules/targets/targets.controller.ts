@@ -179,9 +179,13 @@ export async function gridLocals(req: Request, res: Response): Promise<Record<st
   const { id } = req.valid.params as { id: string };
   const market = await targets.findMarket(id);
   if (!targets.canEnterActuals(req.user, market)) throw new ForbiddenError();
-  const body = req.valid.body as { year?: number } | undefined;
   const query = req.valid.query as { year?: number } | undefined;
-  const year = body?.year ?? query?.year ?? new Date().getUTCFullYear();
+  // A rejected grid is shown again for the year it was posted for.
+  const posted = Number((req.body as { year?: unknown } | undefined)?.year);
+  const year =
+    req.method === 'POST' && Number.isInteger(posted) && posted >= YEAR_MIN && posted <= YEAR_MAX
+      ? posted
+      : (query?.year ?? new Date().getUTCFullYear());
   const figures = (await targets.monthlyFigures([market._id])).get(market._id.toHexString()) ?? [];
   const shares = monthlyShares(market, toMonthMap(figures));
   return {
