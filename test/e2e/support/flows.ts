@@ -89,14 +89,22 @@ export async function navigate(page: Page, name: string, group?: string): Promis
   await page.waitForLoadState('load');
 }
 
-/** Switches the interface language with the header button; returns the new `<html lang>`. */
+/** Polls `check` until it returns true (the page's CSP forbids waitForFunction's eval). */
+export async function until(check: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Switches the interface language with the header button (the page reloads in it). */
 export async function switchLanguage(page: Page, to: 'en' | 'zh-CN'): Promise<void> {
   if ((await page.getAttribute('html', 'lang')) === to) return;
   const label = to === 'en' ? 'English' : '中文';
-  await Promise.all([
-    page.waitForFunction(`document.documentElement.lang === ${JSON.stringify(to)}`),
-    page.locator('header form.locale-switch').getByRole('button', { name: label }).click(),
-  ]);
+  await page.locator('header form.locale-switch').getByRole('button', { name: label }).click();
+  await until(async () => (await page.getAttribute('html', 'lang')) === to, `the page in ${to}`);
+  await page.waitForLoadState('load');
 }
 
 /** An administrator invites a user from Administration → Users → New user. */

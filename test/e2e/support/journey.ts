@@ -31,9 +31,12 @@ export interface Journey {
 export interface JourneyOptions {
   /** Load the demo data set (`npm run seed`: demo users with password Chongqing-SEA-2025). */
   seed?: boolean;
+  /** Steps do not depend on each other: a failing step does not skip the ones after it. */
+  independentSteps?: boolean;
 }
 
-let current: (Journey & { app: AppProcess; failed?: boolean }) | undefined;
+type Running = Journey & { app: AppProcess; failed?: boolean; independent?: boolean };
+let current: Running | undefined;
 
 function slug(s: string): string {
   return s
@@ -72,7 +75,7 @@ function watch(page: Page, origin: string, problems: string[]): void {
  */
 export function journey(title: string, opts: JourneyOptions, body: (j: Journey) => void): void {
   describe(title, function () {
-    const j = {} as Journey & { app: AppProcess; failed?: boolean };
+    const j = { independent: opts.independentSteps } as Running;
 
     before(async function () {
       this.timeout(180_000);
@@ -136,7 +139,7 @@ export function step(title: string, fn: (this: Mocha.Context) => Promise<void>):
       await fn.call(this);
       if (j.problems.length) throw new Error(`the page reported problems:\n  ${j.problems.join('\n  ')}`);
     } catch (err) {
-      j.failed = true;
+      if (!j.independent) j.failed = true;
       const file = join(FAILURE_DIR, `${slug(this.test?.fullTitle() ?? title)}.png`);
       mkdirSync(FAILURE_DIR, { recursive: true });
       await j.page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
