@@ -1,6 +1,13 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { config } from '../config/index.js';
-import { AppError, NotFoundError, TooManyRequestsError, ValidationError } from '../lib/errors.js';
+import { isDatabaseUnavailable } from '../lib/db/index.js';
+import {
+  AppError,
+  NotFoundError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+  ValidationError,
+} from '../lib/errors.js';
 import { logger } from '../lib/logger.js';
 import { renderPage, type FormSpec } from '../lib/views.js';
 import { applyViewLocals } from './locals.js';
@@ -18,6 +25,7 @@ interface HttpishError {
 /** Normalises anything thrown (ours, body-parser's, csrf-sync's) to an AppError. */
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isDatabaseUnavailable(err)) return new ServiceUnavailableError();
   const e = (err ?? {}) as HttpishError;
   const status = e.status ?? e.statusCode ?? 500;
   if (status === 403 && /csrf/i.test(e.message ?? '')) return new AppError(403, 'csrf', 'errors.csrf');

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { AppError, ValidationError } from '../lib/errors.js';
@@ -70,6 +71,59 @@ export function sniffType(buf: Buffer): UploadType | null {
   return null;
 }
 
+/** An XLSX may unpack to at most this much in total (its parts are zip entries). */
+export const MAX_UNPACKED_BYTES = 100 * 1024 * 1024;
+const MAX_ZIP_ENTRIES = 10_000;
+
+/**
+ * Whether a zip unpacks within `limit` bytes in total. The entries are really inflated (with a
+ * bounded output), so a zip bomb whose directory lies about its sizes is caught too. Anything
+ * that is not a plain zip (zip64, encryption, broken directory) is refused.
+ */
+export function zipUnpacksWithin(buf: Buffer, limit = MAX_UNPACKED_BYTES): boolean {
+  try {
+    let eocd = -1;
+    for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65_535); i--) {
+      if (buf.readUInt32LE(i) === 0x06054b50) {
+        eocd = i;
+        break;
+      }
+    }
+    if (eocd < 0) return false;
+    const entries = buf.readUInt16LE(eocd + 10);
+    let at = buf.readUInt32LE(eocd + 16);
+    if (entries > MAX_ZIP_ENTRIES || at === 0xffffffff) return false;
+    let total = 0;
+    for (let n = 0; n < entries; n++) {
+      if (buf.readUInt32LE(at) !== 0x02014b50) return false;
+      const flags = buf.readUInt16LE(at + 8);
+      const method = buf.readUInt16LE(at + 10);
+      const compressed = buf.readUInt32LE(at + 20);
+      const local = buf.readUInt32LE(at + 42);
+      if (flags & 0x1 || compressed === 0xffffffff || local === 0xffffffff) return false;
+      if (buf.readUInt32LE(local) !== 0x04034b50) return false;
+      const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+      const data = buf.subarray(start, start + compressed);
+      if (method === 0) total += data.length;
+      else if (method === 8) total += inflateRawSync(data, { maxOutputLength: limit - total + 1 }).length;
+      else return false;
+      if (total > limit) return false;
+      at += 46 + buf.readUInt16LE(at + 28) + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+    }
+    return true;
+  } catch {
+    // Out-of-range reads, corrupt deflate data, or output over the bound.
+    return false;
+  }
+}
+
+/** The sender's name without directories or control characters; a fallback when nothing is left. */
+function safeName(original: string, type: UploadType): string {
+  // eslint-disable-next-line no-control-regex
+  const name = basename(original.replace(/\\/g, '/').replace(/[\u0000-\u001f\u007f]/g, '')).slice(0, 200);
+  return name && name !== '.' && name !== '..' ? name : `upload.${type}`;
+}
+
 function humanSize(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} kB`;
 }
@@ -100,9 +154,12 @@ export function acceptUpload(options: AcceptOptions): RequestHandler {
     if (!type || !options.types.includes(type)) {
       return fail('validation.fileType', { types: options.types.map((x) => x.toUpperCase()).join(', ') });
     }
+    // A small XLSX can unpack to gigabytes: check before any importer opens it.
+    if (type === 'xlsx' && !zipUnpacksWithin(file.buffer))
+      return fail('validation.fileTooLarge', { limit: humanSize(MAX_UNPACKED_BYTES) });
     req.upload = {
       buffer: file.buffer,
-      originalName: basename(file.originalname.replace(/\\/g, '/')).slice(0, 200) || `upload.${type}`,
+      originalName: safeName(file.originalname, type),
       type,
       contentType: CONTENT_TYPES[type],
       size: file.size,

@@ -205,7 +205,11 @@ export class Client {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until fn() is truthy or the deadline passes (then throws with the label). */
-export async function waitFor<T>(label: string, fn: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(
+  label: string,
+  fn: () => Promise<T | null | undefined | false | 0 | ''>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -60,6 +60,22 @@ export async function pingDatabase(): Promise<boolean> {
   }
 }
 
+const UNAVAILABLE =
+  /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed|PoolCleared|ServerClosed)Error$/;
+
+/**
+ * True for the driver's "cannot reach the database" errors (also wrapped as a cause). While the
+ * driver has not yet noticed an outage the gate lets requests through; their queries then fail
+ * with one of these, which is a 503 like the gate's, not a server error.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    if (UNAVAILABLE.test(String((e as { name?: unknown }).name))) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 export async function disconnectDatabase(): Promise<void> {
   await mongoose.disconnect();
 }

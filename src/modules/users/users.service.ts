@@ -151,6 +151,8 @@ export async function setPassword(id: string, password: string, ctx: AuditContex
       },
     },
   );
+  // A reset password usually means a lost or leaked one: every session on the old one ends.
+  await endSessionsOf(user._id);
   await recordAudit(ctx, {
     action: 'user.password',
     entity: 'user',
