@@ -35,6 +35,8 @@ export interface Upload {
 
 const parser = multer({
   storage: multer.memoryStorage(),
+  // Browsers send file names as UTF-8; busboy's default (Latin-1) would garble "合同.pdf".
+  defParamCharset: 'utf8',
   limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 200, fieldSize: 100 * 1024, parts: 201 },
 }).any();
 

@@ -84,7 +84,9 @@ describe('reliability: bounded loopback load', function () {
     clearInterval(sampler);
     const end = app.rss();
 
-    const byStatus = Object.fromEntries(Object.entries(result.statusCodeStats).map(([s, v]) => [s, v.count]));
+    const byStatus = Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([s, v]) => [s, v.count ?? 0]),
+    );
     const fiveHundreds = Object.entries(byStatus)
       .filter(([s]) => Number(s) >= 500)
       .reduce((n, [, c]) => n + c, 0);

@@ -655,16 +655,6 @@ export function findAttachment(a: Pick<Agreement, 'attachments'>, fileId: string
   return a.attachments.find((f) => f.fileId.toHexString() === fileId);
 }
 
-/**
- * Browsers send file names as raw UTF-8 and multer (busboy) decodes them as Latin-1, so "合同.pdf"
- * arrives as mojibake. Re-decode when the name is pure Latin-1 and is valid UTF-8 underneath.
- */
-export function utf8Name(name: string): string {
-  if (!/[\u0080-\u00ff]/.test(name) || [...name].some((c) => c.charCodeAt(0) > 0xff)) return name;
-  const decoded = Buffer.from(name, 'latin1').toString('utf8');
-  return decoded.includes('\uFFFD') ? name : decoded;
-}
-
 export interface UploadedFile {
   buffer: Buffer;
   originalName: string;
@@ -685,7 +675,7 @@ export async function addAttachment(
   if (a.attachments.length >= ATTACHMENTS_MAX)
     throw new ValidationError({ file: 'agreements.errors.tooManyFiles' });
   const stored: StoredFile = await saveFile(upload.buffer, {
-    filename: utf8Name(upload.originalName),
+    filename: upload.originalName,
     contentType: upload.contentType,
     metadata: { agreement: a._id.toHexString(), by: user._id.toHexString() },
   });
