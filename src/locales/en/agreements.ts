@@ -203,4 +203,12 @@ export const agreements = {
     overdueSubject: 'Agreement not signed yet: {{title}}',
     overdueBody: 'The agreement “{{title}}” was expected to be signed by {{date}} and is still not signed.',
   },
+  tiles: {
+    pipeline: 'Agreement pipeline',
+    board: 'Open the board',
+    expiring: 'Agreements expiring in 90 days',
+    noneExpiring: 'No signed or active agreement expires in the next 90 days.',
+    expiresIn: 'in {{days}} days',
+    allExpiring: 'All {{count}} expiring',
+  },
 } as const;

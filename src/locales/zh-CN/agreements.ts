@@ -202,4 +202,12 @@ export const agreements: Messages['agreements'] = {
     overdueSubject: '协议尚未签约：{{title}}',
     overdueBody: '协议“{{title}}”预计于 {{date}} 签约，目前仍未签约。',
   },
+  tiles: {
+    pipeline: '协议进展',
+    board: '打开看板',
+    expiring: '90 天内到期的协议',
+    noneExpiring: '未来 90 天内没有已签署或生效中的协议到期。',
+    expiresIn: '{{days}} 天后',
+    allExpiring: '全部 {{count}} 项即将到期',
+  },
 };

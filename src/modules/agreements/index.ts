@@ -1,4 +1,5 @@
 import './agreements.partner.js';
+import './agreements.tiles.js';
 
 export {
   AgreementModel,
