@@ -259,4 +259,13 @@ export const cases = {
       tooLong: 'Choose at most three years.',
     },
   },
+  tiles: {
+    sla: 'Complaint service levels',
+    open: 'Open cases',
+    queue: 'My case queue',
+    queueEmpty: 'No open cases assigned to you.',
+    deskBreaches: 'Breached cases on my desks: {{count}}',
+    dueAt: 'due {{date}}',
+    overdueSince: 'overdue since {{date}}',
+  },
 } as const;

@@ -260,4 +260,13 @@ export const cases: Messages['cases'] = {
       tooLong: '最多选择三年。',
     },
   },
+  tiles: {
+    sla: '投诉服务时限',
+    open: '未结案件',
+    queue: '我的案件队列',
+    queueEmpty: '没有分派给您的未结案件。',
+    deskBreaches: '我所在受理台的超时案件：{{count}}',
+    dueAt: '{{date}} 到期',
+    overdueSince: '自 {{date}} 起超时',
+  },
 };

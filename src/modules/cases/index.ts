@@ -1,3 +1,4 @@
+import './cases.tiles.js';
 import { registerDeskOpenCaseTotal, registerOpenCaseCounter } from '../desks/index.js';
 import { registerPartnerLink, registerPartnerSection } from '../partners/index.js';
 import { loadPartnerCases, moveCases } from './cases.partner.js';
