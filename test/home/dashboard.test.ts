@@ -53,11 +53,13 @@ describe('home dashboard /', () => {
   });
 
   it('shows each role the tiles it may use: personal tiles for everyone who has them, management tiles for managers and admins', async () => {
+    const PERSONAL = ['follow-ups', 'notifications', 'partner-activity'];
+    const MANAGEMENT = ['new-partners', 'targets', 'agreements-pipeline', 'agreements-expiring', 'cases-sla'];
     const expected: Record<Role, string[]> = {
-      admin: ['follow-ups', 'notifications', 'partner-activity', 'new-partners', 'targets'],
-      manager: ['follow-ups', 'notifications', 'partner-activity', 'new-partners', 'targets'],
-      coordinator: ['follow-ups', 'notifications', 'partner-activity'],
-      complaint_officer: ['notifications'],
+      admin: [...PERSONAL, ...MANAGEMENT],
+      manager: [...PERSONAL, ...MANAGEMENT],
+      coordinator: PERSONAL,
+      complaint_officer: ['cases-queue', 'notifications'],
       staff: ['notifications'],
     };
     for (const [role, tiles] of Object.entries(expected) as [Role, string[]][]) {

@@ -11,7 +11,7 @@ const EXPIRY_WINDOW_DAYS = 90;
 // Managers' view of the pipeline: how many agreements sit in each stage, each linked to its list.
 registerDashboardTile({
   key: 'agreements-pipeline',
-  order: 110,
+  order: 130,
   title: 'agreements.tiles.pipeline',
   action: 'agreements.metrics',
   view: 'agreements/tile-pipeline',
@@ -23,7 +23,7 @@ registerDashboardTile({
 
 registerDashboardTile({
   key: 'agreements-expiring',
-  order: 115,
+  order: 135,
   title: 'agreements.tiles.expiring',
   action: 'agreements.metrics',
   view: 'agreements/tile-expiring',

@@ -20,7 +20,7 @@ async function countCases(values: Record<string, string>, user: Express.User, no
 // Managers: service levels across every desk, each number linked to the cases behind it.
 registerDashboardTile({
   key: 'cases-sla',
-  order: 120,
+  order: 140,
   title: 'cases.tiles.sla',
   action: 'cases.reports',
   view: 'cases/tile-sla',
