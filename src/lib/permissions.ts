@@ -64,6 +64,8 @@ const TABLE = {
   'cases.read': ['admin', 'manager', 'coordinator', 'complaint_officer'],
   'cases.create': ['admin', 'manager', 'coordinator', 'complaint_officer'],
   'cases.read_restricted': ['admin', 'manager'],
+  // Officers export the cases they can read; complainant details are redacted row by row.
+  'cases.export': ['admin', 'manager', 'complaint_officer'],
   // Working a case (acknowledge, assign, notes, status, transfer): officers on their desks' cases
   // (row scope in cases/case-access.ts), managers and admins on all.
   'cases.work': ['admin', 'manager', 'complaint_officer'],

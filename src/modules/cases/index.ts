@@ -23,9 +23,17 @@ export {
   type CasePriority,
 } from './case.model.js';
 export { caseAccess, type CaseAccess } from './case-access.js';
+export { caseListQuery, type CaseListQuery } from './cases.schemas.js';
 export { caseSla, derivedDue, weekKey } from './case-clock.js';
 export { canTransition, TRANSITIONS, REOPEN_WINDOW_MS } from './transitions.js';
-export { caseNumber, createCase, findCaseFor, listCases } from './cases.service.js';
+export {
+  buildCaseQuery,
+  caseNumber,
+  createCase,
+  findCaseFor,
+  listCases,
+  LIST_FIELDS as CASE_LIST_FIELDS,
+} from './cases.service.js';
 export {
   acknowledgeCase,
   addNote,

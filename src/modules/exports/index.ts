@@ -2,6 +2,7 @@ import './entities/partners.js';
 import './entities/contacts.js';
 import './entities/agreements.js';
 import './entities/plaques.js';
+import './entities/cases.js';
 
 export {
   registerExport,
