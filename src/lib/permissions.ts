@@ -33,6 +33,7 @@ const TABLE = {
   'contacts.write.own': ['coordinator'],
   'contacts.export': ['admin', 'manager', 'coordinator', 'staff'],
   'interactions.read': ['admin', 'manager', 'coordinator'],
+  'interactions.export': ['admin', 'manager', 'coordinator'],
   'interactions.create': ['admin', 'manager', 'coordinator'],
   // Deleting: managers/admins any; authors their own within 24 hours (checked by the service).
   'interactions.delete': ['admin', 'manager'],

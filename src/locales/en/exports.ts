@@ -41,5 +41,11 @@ export const exportTexts = {
   notAvailable: 'This export file is not available (not ready yet or expired).',
   notifyReady: 'Your export {{file}} is ready ({{rows}} rows).',
   notifyFailed: 'Your {{list}} export failed.',
-  columns: { id: 'ID', partnerId: 'Partner ID' },
+  columns: {
+    partnerName: 'Partner',
+    eventName: 'Event',
+    followUpDone: 'Follow-up done',
+    id: 'ID',
+    partnerId: 'Partner ID',
+  },
 } as const;

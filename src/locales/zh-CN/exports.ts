@@ -42,5 +42,11 @@ export const exportTexts: Messages['exports'] = {
   notAvailable: '该导出文件不可用（尚未生成或已过期）。',
   notifyReady: '您的导出文件 {{file}} 已就绪（{{rows}} 行）。',
   notifyFailed: '您的{{list}}导出失败。',
-  columns: { id: 'ID', partnerId: '合作伙伴 ID' },
+  columns: {
+    partnerName: '合作伙伴',
+    eventName: '活动',
+    followUpDone: '跟进已完成',
+    id: 'ID',
+    partnerId: '合作伙伴 ID',
+  },
 };

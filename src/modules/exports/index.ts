@@ -3,6 +3,7 @@ import './entities/contacts.js';
 import './entities/agreements.js';
 import './entities/plaques.js';
 import './entities/cases.js';
+import './entities/interactions.js';
 
 export {
   registerExport,

@@ -31,8 +31,13 @@ export {
   createInteraction,
   deleteInteraction,
   findInteraction,
+  buildInteractionQuery,
+  interactionFilter,
   listInteractions,
+  namesFor as interactionNames,
   refreshLastInteraction,
+  ROW_FIELDS as INTERACTION_ROW_FIELDS,
+  type InteractionRow,
   updateInteraction,
 } from './interactions.service.js';
 export {

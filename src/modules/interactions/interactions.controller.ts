@@ -13,7 +13,7 @@ import { canChangeFollowUp } from './follow-ups.service.js';
 import { INTERACTION_KINDS } from './interaction.model.js';
 import type { InteractionInput, InteractionListQuery } from './interactions.schemas.js';
 import * as service from './interactions.service.js';
-import { nextDay, startOfDayInZone, toLocalDateTimeInput, toLocalDay } from '../../lib/local-time.js';
+import { toLocalDateTimeInput, toLocalDay } from '../../lib/local-time.js';
 
 /** Limits the form's date inputs show (the service checks them again). */
 export function dateLimits(timeZone: string, now = new Date()) {
@@ -138,20 +138,8 @@ async function authorChoices(): Promise<{ _id: Types.ObjectId; name: string; dis
 
 export async function index(req: Request, res: Response): Promise<void> {
   const query = req.valid.query as InteractionListQuery;
-  const tz = res.locals.timeZone;
-  const by = query.by === 'me' ? req.user!._id : query.by || undefined;
   const [page, authors, partner] = await Promise.all([
-    service.listInteractions({
-      by,
-      kind: query.kind || undefined,
-      partnerType: query.partnerType || undefined,
-      partnerCountry: query.partnerCountry || undefined,
-      partner: query.partner || undefined,
-      // Days are the viewer's calendar days; "to" includes its whole day.
-      from: query.from ? startOfDayInZone(query.from, tz) : undefined,
-      to: query.to ? startOfDayInZone(nextDay(query.to), tz) : undefined,
-      after: query.after || undefined,
-    }),
+    service.listInteractions(service.interactionFilter(query, req.user!, res.locals.timeZone)),
     authorChoices(),
     query.partner ? findPartner(query.partner).catch(() => null) : Promise.resolve(null),
   ]);
@@ -165,6 +153,6 @@ export async function index(req: Request, res: Response): Promise<void> {
     kinds: INTERACTION_KINDS,
     partnerTypes: PARTNER_TYPES,
     countries: countryOptions(res.locals.locale),
-    followUpState: service.followUpStateFn(tz),
+    followUpState: service.followUpStateFn(res.locals.timeZone),
   });
 }

@@ -16,8 +16,14 @@ import {
 } from '../partners/index.js';
 import { UserModel } from '../users/index.js';
 import { InteractionModel, type Interaction, type InteractionKind } from './interaction.model.js';
-import type { InteractionInput } from './interactions.schemas.js';
-import { localDateTimeToUtc, toLocalDateTimeInput, toLocalDay } from '../../lib/local-time.js';
+import type { InteractionInput, InteractionListQuery } from './interactions.schemas.js';
+import {
+  localDateTimeToUtc,
+  nextDay,
+  startOfDayInZone,
+  toLocalDateTimeInput,
+  toLocalDay,
+} from '../../lib/local-time.js';
 
 type Id = Types.ObjectId | string;
 
@@ -379,11 +385,29 @@ export interface InteractionFilter {
   after?: string | undefined;
 }
 
-/** Interactions newest first, keyset-paginated on (occurredAt, _id): stable while new ones arrive. */
-export async function listInteractions(
-  filter: InteractionFilter,
-  limit = LIST_PAGE_SIZE,
-): Promise<Page<InteractionRow>> {
+/**
+ * The list's filter from its query string: "me" is the viewer, days are the viewer's calendar
+ * days and "to" includes its whole day. The list page and the export both use this.
+ */
+export function interactionFilter(
+  query: Omit<InteractionListQuery, 'after'> & { after?: string },
+  user: Express.User,
+  timeZone: string,
+): InteractionFilter {
+  return {
+    by: query.by === 'me' ? user._id : query.by || undefined,
+    kind: query.kind || undefined,
+    partnerType: query.partnerType || undefined,
+    partnerCountry: query.partnerCountry || undefined,
+    partner: query.partner || undefined,
+    from: query.from ? startOfDayInZone(query.from, timeZone) : undefined,
+    to: query.to ? startOfDayInZone(nextDay(query.to), timeZone) : undefined,
+    after: query.after || undefined,
+  };
+}
+
+/** The Mongo query of a filter, without its page cursor. */
+export function buildInteractionQuery(filter: InteractionFilter): Record<string, unknown> {
   const and: Record<string, unknown>[] = [{ deletedAt: null }];
   if (filter.partner) and.push({ partner: oid(filter.partner) });
   if (filter.event) and.push({ event: oid(filter.event) });
@@ -393,6 +417,15 @@ export async function listInteractions(
   if (filter.partnerCountry) and.push({ partnerCountry: filter.partnerCountry });
   if (filter.from) and.push({ occurredAt: trusted({ $gte: filter.from }) });
   if (filter.to) and.push({ occurredAt: trusted({ $lt: filter.to }) });
+  return { $and: and };
+}
+
+/** Interactions newest first, keyset-paginated on (occurredAt, _id): stable while new ones arrive. */
+export async function listInteractions(
+  filter: InteractionFilter,
+  limit = LIST_PAGE_SIZE,
+): Promise<Page<InteractionRow>> {
+  const and = [buildInteractionQuery(filter)];
   const cursor = decodeCursor(filter.after);
   if (cursor) {
     const at = new Date(Number(cursor.v ?? 0));
