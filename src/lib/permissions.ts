@@ -73,6 +73,7 @@ const TABLE = {
   'cases.read_all': ['admin', 'manager'],
   'cases.reports': ['admin', 'manager'],
   'targets.read': ['admin', 'manager', 'coordinator', 'staff'],
+  'targets.export': ['admin', 'manager', 'staff'],
   // My exports page and background downloads; each entity's export has its own action.
   'exports.use': ['admin', 'manager', 'coordinator', 'staff'],
   // Markets (create/edit) and CSV imports of actuals: managers and admins.

@@ -42,6 +42,7 @@ export const exportTexts = {
   notifyReady: 'Your export {{file}} is ready ({{rows}} rows).',
   notifyFailed: 'Your {{list}} export failed.',
   columns: {
+    source: 'Source',
     partnerName: 'Partner',
     eventName: 'Event',
     followUpDone: 'Follow-up done',

@@ -17,6 +17,8 @@ export const targets = {
   newTitle: 'New market',
   editTitle: 'Edit market',
   importActuals: 'Import actuals',
+  exportMarkets: 'Export markets',
+  exportActuals: 'Export monthly figures',
   enterActuals: 'Enter monthly figures',
   reverse: 'Reverse direction',
   origin: 'Origin',

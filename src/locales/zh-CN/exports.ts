@@ -43,6 +43,7 @@ export const exportTexts: Messages['exports'] = {
   notifyReady: '您的导出文件 {{file}} 已就绪（{{rows}} 行）。',
   notifyFailed: '您的{{list}}导出失败。',
   columns: {
+    source: '来源',
     partnerName: '合作伙伴',
     eventName: '活动',
     followUpDone: '跟进已完成',

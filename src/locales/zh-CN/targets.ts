@@ -19,6 +19,8 @@ export const targets: Messages['targets'] = {
   newTitle: '新建市场',
   editTitle: '编辑市场',
   importActuals: '导入实际数据',
+  exportMarkets: '导出市场',
+  exportActuals: '导出月度数据',
   enterActuals: '录入月度数据',
   reverse: '反方向',
   origin: '客源地',

@@ -4,6 +4,7 @@ import './entities/agreements.js';
 import './entities/plaques.js';
 import './entities/cases.js';
 import './entities/interactions.js';
+import './entities/targets.js';
 
 export {
   registerExport,
