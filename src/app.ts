@@ -11,6 +11,7 @@ import { requestLogger } from './middleware/request-logger.js';
 import { saveBeforeRedirect } from './middleware/save-before-redirect.js';
 import { securityHeaders } from './middleware/security.js';
 import { parseMultipart } from './middleware/uploads.js';
+import { rejectNulCharacters } from './middleware/nul-characters.js';
 import { absoluteTimeout, passport, sessionMiddleware } from './modules/auth/index.js';
 import { unreadNotifications } from './modules/notifications/index.js';
 import { mountEarlyRoutes, mountRoutes } from './routes.js';
@@ -44,6 +45,7 @@ export function createApp(): Express {
   app.use(viewLocals);
   app.use(unreadNotifications);
   app.use(parseMultipart);
+  app.use(rejectNulCharacters);
   app.use(csrfProtection);
 
   mountRoutes(app);

@@ -204,6 +204,7 @@ export const en = {
     unavailable: 'Alliance CRM is starting or its database is unavailable. Please try again in a moment.',
     tooMany: 'Too many requests. Please wait a moment.',
     tooLarge: 'The upload is too large.',
+    nulCharacter: 'The request holds a NUL character, which no field accepts. Remove it and send again.',
     generic: 'An unexpected error occurred. The team has been told; please try again.',
     badRequest: 'The request was not valid.',
     formInvalid: 'Please correct the highlighted fields.',

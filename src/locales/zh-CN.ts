@@ -203,6 +203,7 @@ export const zhCN: Messages = {
     unavailable: '联盟 CRM 正在启动或数据库暂时不可用，请稍后再试。',
     tooMany: '请求过于频繁，请稍候。',
     tooLarge: '上传的内容过大。',
+    nulCharacter: '请求中含有空字符（NUL），任何字段都不接受。请删除后重新提交。',
     generic: '发生了意外错误，请重试。',
     badRequest: '请求无效。',
     formInvalid: '请更正标出的字段。',

@@ -1,3 +1,4 @@
+import { rejectNulCharacters } from '../../middleware/nul-characters.js';
 import express, { Router, type RequestHandler } from 'express';
 import type Joi from 'joi';
 import { NotFoundError } from '../../lib/errors.js';
@@ -232,7 +233,7 @@ export const apiRouter = Router();
 apiRouter.get('/openapi.json', publicRoute, (_req, res) => {
   res.json(openApiDocument(API_ROUTES));
 });
-apiRouter.use(noStore, databaseGate, express.json({ limit: '100kb' }), bearerAuth);
+apiRouter.use(noStore, databaseGate, express.json({ limit: '100kb' }), rejectNulCharacters, bearerAuth);
 
 const byId = validate({ params: idParams });
 for (const r of API_ROUTES) {
