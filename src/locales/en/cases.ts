@@ -44,6 +44,10 @@ export const cases = {
   findPartners: 'Find partners',
   findPartnersHint: 'Search by name, tick the partners involved, then log the complaint.',
   noMatches: 'No partner matches “{{q}}”.',
+  attachment: 'Attachment (optional)',
+  attachmentHint:
+    'A photo, receipt or letter: PDF, PNG, JPEG or WebP, up to 10 MB. After a partner search, choose the file again.',
+  attachments: 'Attachments',
   description: 'What happened',
   priority: 'Priority',
   priorities: { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' },

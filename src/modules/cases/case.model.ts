@@ -118,6 +118,20 @@ const caseSchema = new Schema(
     status: { type: String, required: true, enum: CASE_STATUSES, default: 'new' },
     loggedBy: { type: Schema.Types.ObjectId, ref: 'User', required: true },
     timeline: { type: [timelineEntrySchema], default: [] },
+    // Files the complainant or partner sent (stored in GridFS through lib/files).
+    attachments: {
+      type: [
+        {
+          fileId: { type: Schema.Types.ObjectId, required: true },
+          filename: { type: String, required: true },
+          contentType: { type: String, required: true },
+          size: { type: Number, required: true },
+          uploadedAt: { type: Date, required: true },
+          by: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+        },
+      ],
+      default: [],
+    },
 
     // SLA clocks. The resolve clock pauses while awaiting a partner: pausedAt marks the pause,
     // pausedMs the total paused so far (already added to resolveDueAt when the pause ended).

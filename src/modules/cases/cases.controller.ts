@@ -6,6 +6,8 @@ import { flash } from '../../lib/flash.js';
 import { toLocalDay } from '../../lib/local-time.js';
 import { can } from '../../lib/permissions.js';
 import { renderPage } from '../../lib/views.js';
+import { attachmentHeader } from '../../middleware/uploads.js';
+import { attachToCase, openCaseAttachment } from './case-attachments.service.js';
 import { auditContext } from '../audit/index.js';
 import { deskMemberIds, deskNames, listDesks } from '../desks/index.js';
 import { partnerNames, searchPartners } from '../partners/index.js';
@@ -81,6 +83,7 @@ export async function create(req: Request, res: Response): Promise<void> {
     return;
   }
   const c = await cases.createCase(input, req.user!, auditContext(req), { timeZone: req.user!.timeZone });
+  if (req.upload) await attachToCase(c._id, req.upload, req.user!, auditContext(req));
   flash(req, 'success', res.locals.t('cases.created', { number: c.number }));
   res.redirect(`/cases/${c._id.toHexString()}`);
 }
@@ -321,4 +324,13 @@ export async function reports(req: Request, res: Response): Promise<void> {
     countryName: (code: string) => countryName(code, res.locals.locale),
     title: res.locals.t('cases.reports.title'),
   });
+}
+
+export async function downloadAttachment(req: Request, res: Response): Promise<void> {
+  const { id, fileId } = req.valid.params as { id: string; fileId: string };
+  const { attachment, stream } = await openCaseAttachment(id, fileId, req.user!);
+  res.setHeader('Content-Type', attachment.contentType);
+  res.setHeader('Content-Disposition', attachmentHeader(attachment.filename));
+  res.setHeader('Cache-Control', 'private, no-store');
+  stream.pipe(res);
 }

@@ -3,6 +3,8 @@ import type Joi from 'joi';
 import { allow } from '../../lib/permissions.js';
 import { idParams, validate } from '../../lib/validation.js';
 import { formView } from '../../lib/views.js';
+import { acceptUpload } from '../../middleware/uploads.js';
+import { CASE_ATTACHMENT_MAX_BYTES, CASE_ATTACHMENT_TYPES } from './case-attachments.service.js';
 import * as cases from './cases.controller.js';
 import {
   acknowledgeSchema,
@@ -30,8 +32,20 @@ casesRouter.post(
   '/cases',
   allow('cases.create'),
   formView('cases/new', cases.intakeLocals),
+  acceptUpload({
+    field: 'attachment',
+    types: CASE_ATTACHMENT_TYPES,
+    maxBytes: CASE_ATTACHMENT_MAX_BYTES,
+    optional: true,
+  }),
   validate({ body: intakeSchema }),
   cases.create,
+);
+casesRouter.get(
+  '/cases/:id/attachments/:fileId',
+  allow('cases.read'),
+  validate({ params: idParams.keys({ fileId: idParams.extract('id') }) }),
+  cases.downloadAttachment,
 );
 casesRouter.get('/cases/reports', allow('cases.reports'), validate({ query: reportQuery }), cases.reports);
 casesRouter.get('/cases/:id', allow('cases.read'), byId, validate({ query: showQuery }), cases.show);
