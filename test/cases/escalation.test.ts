@@ -76,4 +76,68 @@ describe('cases.escalate job (controllable clock)', () => {
     // No desk lead and no manager: flagged without anyone to tell.
     expect(run.notified).to.equal(0);
   });
+
+  describe('a desk that raises the priority on a breach', () => {
+    it('when the acknowledge time passes, then the priority goes up one step, the running resolve window follows the new priority from its start, and the timeline and audit say the system did it', async () => {
+      const desk = await createDesk({ raiseOnBreach: true });
+      const u = await createUser({ role: 'complaint_officer' });
+      const t0 = new Date('2026-03-02T00:00:00Z');
+      const c = await createCase({ desk, loggedBy: u._id, openedAt: t0, priority: 'normal' }); // ack 24 h, resolve 120 h
+      const at = new Date(t0.getTime() + 25 * HOUR);
+
+      const runs = await Promise.all([escalateCases(at), escalateCases(at)]);
+
+      expect(runs.reduce((s, r) => s + r.flagged, 0)).to.equal(1);
+      const after = (await CaseModel.findById(c._id).lean<ComplaintCase>())!;
+      expect(after.priority).to.equal('high');
+      expect(after.ackBreached).to.equal(true);
+      // The missed due time stays; resolve now follows "high" (72 h from the window start).
+      expect(after.ackDueAt.toISOString()).to.equal(new Date(t0.getTime() + 24 * HOUR).toISOString());
+      expect(after.resolveDueAt.toISOString()).to.equal(new Date(t0.getTime() + 72 * HOUR).toISOString());
+      // Still unacknowledged, so the list keeps sorting it by the missed acknowledge time.
+      expect(after.dueAt.toISOString()).to.equal(after.ackDueAt.toISOString());
+      expect(after.version).to.equal(c.version + 1);
+      const raised = after.timeline.filter((e) => e.kind === 'priority');
+      expect(raised).to.have.length(1);
+      expect(raised[0]).to.include({ from: 'normal', to: 'high', by: null });
+      const audit = await AuditEntryModel.find({ action: 'case.priority' }).lean();
+      expect(audit).to.have.length(1);
+      expect(audit[0]!.changes.map((ch) => ch.field)).to.deep.equal(['priority', 'resolveDueAt']);
+    });
+
+    it('when a raised case later misses its tighter resolve time, then it breaches again and goes up once more; an urgent case stays urgent', async () => {
+      const desk = await createDesk({ raiseOnBreach: true });
+      const u = await createUser({ role: 'complaint_officer' });
+      const t0 = new Date('2026-03-02T00:00:00Z');
+      const c = await createCase({ desk, loggedBy: u._id, openedAt: t0, priority: 'high' }); // ack 8 h, resolve 72 h
+      const urgent = await createCase({ desk, loggedBy: u._id, openedAt: t0, priority: 'urgent' });
+
+      await escalateCases(new Date(t0.getTime() + 9 * HOUR)); // ack breach: high → urgent, resolve 24 h
+      let after = (await CaseModel.findById(c._id).lean<ComplaintCase>())!;
+      expect(after.priority).to.equal('urgent');
+      expect(after.resolveDueAt.toISOString()).to.equal(new Date(t0.getTime() + 24 * HOUR).toISOString());
+
+      const run = await escalateCases(new Date(t0.getTime() + 25 * HOUR));
+      after = (await CaseModel.findById(c._id).lean<ComplaintCase>())!;
+      expect(after.resolveBreached).to.equal(true);
+      expect(after.priority).to.equal('urgent');
+      const stayed = (await CaseModel.findById(urgent._id).lean<ComplaintCase>())!;
+      expect(stayed.priority).to.equal('urgent');
+      expect(stayed.ackBreached && stayed.resolveBreached).to.equal(true);
+      expect(stayed.timeline.filter((e) => e.kind === 'priority')).to.have.length(0);
+      expect(run.flagged).to.equal(2);
+    });
+
+    it('when the desk does not raise (the default), then a breach leaves the priority and due times alone', async () => {
+      const desk = await createDesk();
+      const u = await createUser({ role: 'complaint_officer' });
+      const t0 = new Date('2026-03-02T00:00:00Z');
+      const c = await createCase({ desk, loggedBy: u._id, openedAt: t0, priority: 'normal' });
+      await escalateCases(new Date(t0.getTime() + 25 * HOUR));
+      const after = (await CaseModel.findById(c._id).lean<ComplaintCase>())!;
+      expect(after.ackBreached).to.equal(true);
+      expect(after.priority).to.equal('normal');
+      expect(after.resolveDueAt.toISOString()).to.equal(c.resolveDueAt.toISOString());
+    });
+  });
 });

@@ -157,6 +157,28 @@ describe('administering complaint desks', () => {
     expect(members?.after).to.include(other._id.toHexString()).and.not.include(officer._id.toHexString());
   });
 
+  it('when the admin ticks "raise the priority on a breach", then the desk keeps it, the form and list show it, and unticking it is audited', async () => {
+    const desk = await createDesk({ name: 'Vietnam desk', members: [officer, lead], lead: lead._id });
+    const url = `/admin/desks/${desk._id.toHexString()}`;
+    await admin.post(url, deskForm({ name: 'Vietnam desk', raiseOnBreach: '1' })).expect(302);
+    expect((await DeskModel.findById(desk._id).lean<Desk>())?.raiseOnBreach).to.equal(true);
+    const form = await admin.agent.get(`${url}/edit`).expect(200);
+    expect(form.text).to.match(/name="raiseOnBreach" value="1" id="f-raiseOnBreach" checked/);
+    expect((await admin.agent.get('/admin/desks').expect(200)).text).to.include('raises priority on breach');
+
+    await admin.post(url, deskForm({ name: 'Vietnam desk' })).expect(302);
+    expect((await DeskModel.findById(desk._id).lean<Desk>())?.raiseOnBreach).to.equal(false);
+    const audits = await AuditEntryModel.find({
+      action: 'desk.update',
+      entityId: desk._id.toHexString(),
+    }).lean();
+    const flips = audits.flatMap((a) => a.changes.filter((c) => c.field === 'raiseOnBreach'));
+    expect(flips.map((c) => [c.before, c.after])).to.deep.equal([
+      [false, true],
+      [true, false],
+    ]);
+  });
+
   describe('archiving', () => {
     let restore: ReturnType<typeof registerDeskOpenCaseTotal> = null;
     beforeEach(() => {

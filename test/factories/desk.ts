@@ -25,6 +25,7 @@ export interface DeskOverrides {
   isDefault?: boolean;
   sla?: SlaPolicy;
   archivedAt?: Date | null;
+  raiseOnBreach?: boolean;
   /** Users added to the desk (their `desks` gets this desk). */
   members?: { _id: Types.ObjectId }[];
 }
@@ -42,6 +43,7 @@ export function buildDesk(overrides: DeskOverrides = {}) {
     isDefault: overrides.isDefault ?? false,
     sla: overrides.sla ?? TEST_SLA,
     archivedAt: overrides.archivedAt ?? null,
+    raiseOnBreach: overrides.raiseOnBreach ?? false,
   };
 }
 

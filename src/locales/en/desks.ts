@@ -23,6 +23,10 @@ export const desks = {
   resolveHours: 'Resolve (hours)',
   priorities: { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' },
   slaSummary: '{{ack}} h / {{resolve}} h',
+  raiseOnBreach: 'Raise the priority on a breach',
+  raiseOnBreachHint:
+    'When a case misses its acknowledge or resolve time, its priority goes up one step (low → normal → high → urgent) and its open due times follow the new priority.',
+  raiseOnBreachBadge: 'raises priority on breach',
   state: 'Show',
   stateActive: 'Active desks',
   stateArchived: 'Archived desks',

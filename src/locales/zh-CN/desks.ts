@@ -25,6 +25,10 @@ export const desks: Messages['desks'] = {
   resolveHours: '办结（小时）',
   priorities: { low: '低', normal: '普通', high: '高', urgent: '紧急' },
   slaSummary: '{{ack}} 小时 / {{resolve}} 小时',
+  raiseOnBreach: '超时自动提升优先级',
+  raiseOnBreachHint:
+    '投诉超过受理或办结时限时，优先级提升一级（低 → 普通 → 高 → 紧急），未到期的时限按新优先级重新计算。',
+  raiseOnBreachBadge: '超时提升优先级',
   state: '显示',
   stateActive: '在用受理台',
   stateArchived: '已归档受理台',

@@ -4,10 +4,10 @@ import { trusted } from '../../lib/db/index.js';
 import type { Recurring } from '../../lib/jobs.js';
 import { logger } from '../../lib/logger.js';
 import { recordAudit, SYSTEM } from '../audit/index.js';
-import { deskLeads } from '../desks/index.js';
+import { DeskModel, PRIORITIES, deskLeads, recomputeClock, type Desk } from '../desks/index.js';
 import { notify } from '../notifications/index.js';
 import { UserModel } from '../users/index.js';
-import { derivedDue } from './case-clock.js';
+import { clockOf, derivedDue } from './case-clock.js';
 import { runSerially } from '../../lib/serial.js';
 import { CaseModel, OPEN_STATUSES, type ComplaintCase } from './case.model.js';
 
@@ -36,6 +36,23 @@ function dueFilter(window: Window, now: Date): Record<string, unknown> {
       };
 }
 
+/**
+ * What a desk with `raiseOnBreach` does to a case whose `window` just breached: the priority
+ * goes up one step and every window still running (not met, not breached) follows the new
+ * priority's hours from its own start, as a manual priority change would. The breached window
+ * keeps the due time it missed. Null when the desk does not raise or the case is urgent already.
+ */
+function raisedPriority(c: ComplaintCase, window: Window, desk: Pick<Desk, 'raiseOnBreach' | 'sla'> | null) {
+  if (!desk?.raiseOnBreach) return null;
+  const next = PRIORITIES[PRIORITIES.indexOf(c.priority) + 1];
+  if (!next) return null;
+  const clock = recomputeClock(clockOf(c), desk.sla[next]);
+  const due: { ackDueAt?: Date; resolveDueAt?: Date } = {};
+  if (window !== 'ack' && !c.acknowledgedAt && !c.ackBreached) due.ackDueAt = clock.ackDueAt;
+  if (window !== 'resolve' && !c.resolvedAt && !c.resolveBreached) due.resolveDueAt = clock.resolveDueAt;
+  return { priority: next, due };
+}
+
 async function managerIds(): Promise<Types.ObjectId[]> {
   const rows = await UserModel.find({ role: 'manager', disabledAt: null }, { _id: 1 }).lean();
   return rows.map((r) => r._id);
@@ -51,25 +68,44 @@ async function flag(id: Types.ObjectId, window: Window, now: Date): Promise<Comp
     const c = await CaseModel.findOne({ _id: id, ...dueFilter(window, now) }).lean<ComplaintCase>();
     if (!c) return null;
     const field = window === 'ack' ? 'ackBreached' : 'resolveBreached';
+    const desk = await DeskModel.findById(c.desk, { raiseOnBreach: 1, sla: 1 }).lean<Desk>();
+    const raise = raisedPriority(c, window, desk);
+    const after = { ...c, [field]: true, ...raise?.due };
     const set = {
       [field]: true,
       [`${field}At`]: now,
-      ...derivedDue(c),
+      ...raise?.due,
+      ...(raise ? { priority: raise.priority } : {}),
+      ...derivedDue(after),
       version: c.version + 1,
     };
-    const entry = {
-      at: now,
-      by: null,
-      kind: 'breach',
-      text: null,
-      visibility: null,
-      from: null,
-      to: window,
-      meta: { dueAt: (window === 'ack' ? c.ackDueAt : c.resolveDueAt).toISOString() },
-    };
+    const entries: Record<string, unknown>[] = [
+      {
+        at: now,
+        by: null,
+        kind: 'breach',
+        text: null,
+        visibility: null,
+        from: null,
+        to: window,
+        meta: { dueAt: (window === 'ack' ? c.ackDueAt : c.resolveDueAt).toISOString() },
+      },
+    ];
+    if (raise) {
+      entries.push({
+        at: now,
+        by: null,
+        kind: 'priority',
+        text: null,
+        visibility: null,
+        from: c.priority,
+        to: raise.priority,
+        meta: { auto: 'breach' },
+      });
+    }
     const res = await CaseModel.updateOne(
       { _id: c._id, version: c.version, [field]: false },
-      { $set: set, $push: { timeline: entry } },
+      { $set: set, $push: { timeline: { $each: entries } } },
     );
     if (res.modifiedCount !== 1) return null;
     await recordAudit(SYSTEM, {
@@ -78,6 +114,22 @@ async function flag(id: Types.ObjectId, window: Window, now: Date): Promise<Comp
       entityId: c._id,
       meta: { number: c.number },
     });
+    if (raise) {
+      await recordAudit(SYSTEM, {
+        action: 'case.priority',
+        entity: 'case',
+        entityId: c._id,
+        changes: [
+          { field: 'priority', before: c.priority, after: raise.priority },
+          ...Object.entries(raise.due).map(([field, after]) => ({
+            field,
+            before: c[field as 'ackDueAt' | 'resolveDueAt'],
+            after,
+          })),
+        ],
+        meta: { number: c.number, reason: `${window}_breach` },
+      });
+    }
     return c;
   });
 }

@@ -40,6 +40,8 @@ const deskSchema = new Schema(
       urgent: { type: slaEntry, required: true },
     },
     isDefault: { type: Boolean, default: false },
+    // A breach raises the case's priority one step (policy choice per desk, off by default).
+    raiseOnBreach: { type: Boolean, default: false },
     archivedAt: { type: Date, default: null },
   },
   { timestamps: true, collection: 'desks' },

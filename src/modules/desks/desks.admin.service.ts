@@ -14,7 +14,16 @@ import { deskMemberIds, findDesk } from './desks.service.js';
 export const DESK_PAGE_SIZE = 50;
 
 /** Audited fields; `members` is the sorted list of member ids. */
-const AUDITED = ['name', 'timeZone', 'lead', 'isDefault', 'sla', 'members', 'archivedAt'] as const;
+const AUDITED = [
+  'name',
+  'timeZone',
+  'lead',
+  'isDefault',
+  'sla',
+  'raiseOnBreach',
+  'members',
+  'archivedAt',
+] as const;
 
 export type DeskRow = Desk & { memberCount: number };
 
@@ -172,6 +181,7 @@ export async function createDesk(input: DeskInput, ctx: AuditContext): Promise<D
       timeZone: input.timeZone,
       lead: input.lead ? new Types.ObjectId(input.lead) : null,
       sla,
+      raiseOnBreach: input.raiseOnBreach === '1',
       isDefault,
     });
   } catch (err) {
@@ -211,6 +221,7 @@ export async function updateDesk(id: string, input: DeskInput, ctx: AuditContext
           timeZone: input.timeZone,
           lead: input.lead ? new Types.ObjectId(input.lead) : null,
           sla,
+          raiseOnBreach: input.raiseOnBreach === '1',
           isDefault,
         },
       },
@@ -263,6 +274,7 @@ export async function deskFormValues(desk: Desk): Promise<Record<string, unknown
     timeZone: desk.timeZone,
     lead: desk.lead ? desk.lead.toHexString() : '',
     isDefault: desk.isDefault ? '1' : '',
+    raiseOnBreach: desk.raiseOnBreach ? '1' : '',
     members,
   };
   for (const p of PRIORITIES) {

@@ -42,6 +42,7 @@ export const deskSchema = Joi.object({
   members: idList,
   lead: objectId().allow('').empty('').default(null),
   isDefault: Joi.string().valid('1').allow('').empty('').default(null),
+  raiseOnBreach: Joi.string().valid('1').allow('').empty('').default(null),
   ...slaKeys,
 });
 
@@ -51,6 +52,7 @@ export interface DeskInput {
   members: string[];
   lead: string | null;
   isDefault: '1' | null;
+  raiseOnBreach: '1' | null;
   [slaField: string]: unknown;
 }
 
