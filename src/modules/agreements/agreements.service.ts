@@ -569,10 +569,8 @@ export async function loadBoard(filter: BoardFilter, user: Express.User | undefi
 
 // ---- partner and event pages, merge ------------------------------------------------------------
 
-export async function agreementsOfPartner(
-  partnerId: Types.ObjectId,
-): Promise<{ rows: AgreementRow[]; total: number }> {
-  const filter = { partners: partnerId };
+/** The newest agreements matching `filter`, bounded for a page section, and how many there are. */
+async function section(filter: Record<string, unknown>): Promise<{ rows: AgreementRow[]; total: number }> {
   const [rows, total] = await Promise.all([
     AgreementModel.find(filter, LIST_FIELDS)
       .sort({ createdAt: -1, _id: -1 })
@@ -583,18 +581,12 @@ export async function agreementsOfPartner(
   return { rows, total };
 }
 
-export async function agreementsOfEvent(
-  eventId: Types.ObjectId,
-): Promise<{ rows: AgreementRow[]; total: number }> {
-  const filter = { event: eventId };
-  const [rows, total] = await Promise.all([
-    AgreementModel.find(filter, LIST_FIELDS)
-      .sort({ createdAt: -1, _id: -1 })
-      .limit(SECTION_LIMIT)
-      .lean<AgreementRow[]>(),
-    AgreementModel.countDocuments(filter),
-  ]);
-  return { rows, total };
+export function agreementsOfPartner(partnerId: Types.ObjectId) {
+  return section({ partners: partnerId });
+}
+
+export function agreementsOfEvent(eventId: Types.ObjectId) {
+  return section({ event: eventId });
 }
 
 /** Keeps the copied partner facts (country, type) right after a partner changes. */
