@@ -23,10 +23,20 @@ export {
   type CasePriority,
 } from './case.model.js';
 export { caseAccess, type CaseAccess } from './case-access.js';
-export { caseListQuery, type CaseListQuery } from './cases.schemas.js';
+export {
+  acknowledgeSchema,
+  assignSchema,
+  caseListQuery,
+  intakeSchema,
+  noteSchema,
+  statusSchema,
+  type CaseListQuery,
+  type IntakeInput,
+} from './cases.schemas.js';
 export { caseSla, derivedDue, weekKey } from './case-clock.js';
 export { canTransition, TRANSITIONS, REOPEN_WINDOW_MS } from './transitions.js';
 export {
+  auditRestrictedView,
   buildCaseQuery,
   caseNumber,
   createCase,
