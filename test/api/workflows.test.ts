@@ -319,6 +319,60 @@ describe('JSON API: agreements, cases and targets', () => {
       expect(await AuditEntryModel.countDocuments({ action: 'case.note' })).to.equal(1);
     });
 
+    it('when a case goes through priority, partners, resolve, close, reopen and transfer, then each action applies the page’s rules and version check', async () => {
+      const partner = await createPartner({ name: 'Golden Tours' });
+      const c = await createCase({ desk, loggedBy: officer.user._id, status: 'in_progress' });
+      const base = `/cases/${hex(c._id)}`;
+      const urgent = await officer.post(`${base}/priority`, { version: 1, priority: 'urgent' }).expect(200);
+      expect(urgent.body.data).to.include({ priority: 'urgent', version: 2 });
+      const same = await officer.post(`${base}/priority`, { version: 2, priority: 'urgent' }).expect(422);
+      expect(same.body.error.details).to.have.property('priority');
+      const empty = await officer.post(`${base}/partners`, { version: 2, partners: [] }).expect(422);
+      expect(empty.body.error.details).to.have.property('partners');
+      const linked = await officer
+        .post(`${base}/partners`, { version: 2, partners: [hex(partner._id)] })
+        .expect(200);
+      expect(linked.body.data.partners).to.deep.equal([hex(partner._id)]);
+      const noCode = await officer.post(`${base}/resolve`, { version: 3 }).expect(422);
+      expect(noCode.body.error.details).to.include.keys('resolutionCode', 'resolutionText');
+      const resolved = await officer
+        .post(`${base}/resolve`, {
+          version: 3,
+          resolutionCode: 'apology',
+          resolutionText: 'Agency apologised.',
+        })
+        .expect(200);
+      expect(resolved.body.data).to.include({ status: 'resolved', version: 4 });
+      expect(resolved.body.data.resolution).to.deep.equal({ code: 'apology', text: 'Agency apologised.' });
+      const closed = await officer.post(`${base}/close`, { version: 4 }).expect(200);
+      expect(closed.body.data.status).to.equal('closed');
+      await officer.post(`${base}/close`, { version: 5 }).expect(409);
+      await officer.post(`${base}/reopen`, { version: 5 }).expect(422);
+      const reopened = await officer.post(`${base}/reopen`, { version: 5, reason: 'Came back.' }).expect(200);
+      expect(reopened.body.data).to.include({ status: 'reopened', version: 6 });
+      const sameDesk = await officer
+        .post(`${base}/transfer`, { version: 6, toDesk: hex(desk._id), transferNote: 'x' })
+        .expect(422);
+      expect(sameDesk.body.error.details).to.have.property('toDesk');
+      const moved = await officer
+        .post(`${base}/transfer`, { version: 6, toDesk: hex(other._id), transferNote: 'Their market.' })
+        .expect(200);
+      expect(moved.body.data).to.include({ desk: hex(other._id), assignee: null });
+      // Now a past desk: the officer still reads the case (and the transfer note) but no longer works it.
+      const transfer = moved.body.data.timeline.find((e: { kind: string }) => e.kind === 'transferred');
+      expect(transfer).to.include({ text: 'Their market.', visibility: 'internal' });
+      await officer.post(`${base}/priority`, { version: 7, priority: 'low' }).expect(403);
+      const audited = await AuditEntryModel.distinct('action', { entityId: hex(c._id) });
+      expect(audited).to.include.members([
+        'case.priority',
+        'case.link_partners',
+        'case.resolve',
+        'case.close',
+        'case.reopen',
+        'case.transfer',
+      ]);
+    });
+
     it('when roles act on cases, then readers who may not work get 403, non-readers 404, as on the page', async () => {
       const coordinator = await apiAs(app(), 'coordinator');
       const staff = await apiAs(app(), 'staff');

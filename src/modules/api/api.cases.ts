@@ -6,14 +6,22 @@ import {
   assignCase,
   auditRestrictedView,
   caseAccess,
+  changePriority,
   changeStatus,
+  closeCase,
   createCase,
   findCaseFor,
+  linkPartners,
   listCases,
+  reopenCase,
+  resolveCase,
+  transferCase,
   type CaseListQuery,
+  type CasePriority,
   type CaseStatus,
   type ComplaintCase,
   type IntakeInput,
+  type ResolveInput,
 } from '../cases/index.js';
 import { created, id, user, type Doc } from './api.controller.js';
 import { listBody, presentCase, presentCaseRow } from './api.present.js';
@@ -75,5 +83,40 @@ export async function casesAcknowledge(req: Request, res: Response): Promise<voi
 export async function casesAssign(req: Request, res: Response): Promise<void> {
   const assignee = (req.valid.body as Versioned & { assignee: string }).assignee;
   const c = await assignCase(id(req), assignee, user(req), auditContext(req), versionOf(req));
+  res.json({ data: caseBody(req, c) });
+}
+
+export async function casesPriority(req: Request, res: Response): Promise<void> {
+  const priority = (req.valid.body as Versioned & { priority: CasePriority }).priority;
+  const c = await changePriority(id(req), priority, user(req), auditContext(req), versionOf(req));
+  res.json({ data: caseBody(req, c) });
+}
+
+export async function casesLinkPartners(req: Request, res: Response): Promise<void> {
+  const partners = (req.valid.body as Versioned & { partners: string[] }).partners;
+  const c = await linkPartners(id(req), partners, user(req), auditContext(req), versionOf(req));
+  res.json({ data: caseBody(req, c) });
+}
+
+export async function casesResolve(req: Request, res: Response): Promise<void> {
+  const body = req.valid.body as Versioned & ResolveInput;
+  const c = await resolveCase(id(req), body, user(req), auditContext(req), versionOf(req));
+  res.json({ data: caseBody(req, c) });
+}
+
+export async function casesClose(req: Request, res: Response): Promise<void> {
+  const c = await closeCase(id(req), user(req), auditContext(req), versionOf(req));
+  res.json({ data: caseBody(req, c) });
+}
+
+export async function casesReopen(req: Request, res: Response): Promise<void> {
+  const reason = (req.valid.body as Versioned & { reason: string }).reason;
+  const c = await reopenCase(id(req), reason, user(req), auditContext(req), versionOf(req));
+  res.json({ data: caseBody(req, c) });
+}
+
+export async function casesTransfer(req: Request, res: Response): Promise<void> {
+  const body = req.valid.body as Versioned & { toDesk: string; transferNote: string };
+  const c = await transferCase(id(req), body, user(req), auditContext(req), versionOf(req));
   res.json({ data: caseBody(req, c) });
 }

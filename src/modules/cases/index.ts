@@ -27,10 +27,17 @@ export {
   acknowledgeSchema,
   assignSchema,
   caseListQuery,
+  closeSchema,
   intakeSchema,
+  linkPartnersSchema,
   noteSchema,
+  prioritySchema,
+  reopenSchema,
+  resolveSchema,
   statusSchema,
+  transferSchema,
   type CaseListQuery,
+  type ResolveInput,
   type IntakeInput,
 } from './cases.schemas.js';
 export { caseSla, derivedDue, weekKey } from './case-clock.js';
