@@ -5,6 +5,8 @@ import { listRoutes } from '../../src/lib/route-table.js';
 import { apiRouter } from '../../src/modules/api/index.js';
 import { PARTNER_TYPES, partnerSchema } from '../../src/modules/partners/index.js';
 import { PLAQUE_KINDS } from '../../src/modules/plaques/index.js';
+import { agreementSchema, STAGES } from '../../src/modules/agreements/index.js';
+import { intakeSchema } from '../../src/modules/cases/index.js';
 import { useTestApp } from '../support/db.js';
 
 type Operation = {
@@ -71,5 +73,43 @@ describe('JSON API: the OpenAPI document', () => {
     expect(body('/contacts', 'post').required).to.include('partner');
     const list = doc.paths['/partners']!.get!.parameters.map((p) => p.name);
     expect(list).to.include.members(['q', 'type', 'country', 'after']);
+  });
+
+  it('when agreements, cases and targets are described, then bodies are the form schemas without form-only keys, and actions answer 200', async () => {
+    const doc = await fetchDocument();
+    type Op = Operation & { responses: Record<string, unknown> };
+    const op = (path: string, method: string) => doc.paths[path]![method] as Op;
+    const body = (path: string, method: string) =>
+      op(path, method).requestBody!.content['application/json'].schema;
+    const keys = (schema: Joi.ObjectSchema, without: string[]) =>
+      Object.keys((schema.describe() as { keys: Record<string, unknown> }).keys)
+        .filter((k) => !without.includes(k))
+        .sort();
+    expect(Object.keys(body('/agreements', 'post').properties).sort()).to.deep.equal(
+      keys(agreementSchema, ['pq', 'intent']),
+    );
+    expect(body('/agreements/{id}', 'put').required).to.include.members(['title', 'category']);
+    const stage = body('/agreements/{id}/stage', 'post');
+    expect(stage.required).to.include.members(['to', 'fromStage', 'version']);
+    expect((stage.properties.to as { enum: string[] }).enum).to.deep.equal([...STAGES]);
+    expect(stage.properties).not.to.have.property('back');
+    expect(Object.keys(body('/cases', 'post').properties).sort()).to.deep.equal(
+      keys(intakeSchema, ['pq', 'intent']),
+    );
+    expect(body('/cases/{id}/notes', 'post').required).to.include.members(['version', 'note']);
+    const actuals = body('/targets/{id}/actuals', 'put');
+    expect(actuals.required).to.deep.equal(['year']);
+    const months = actuals.properties.months as { properties: Record<string, unknown> };
+    expect(Object.keys(months.properties)).to.deep.equal(Array.from({ length: 12 }, (_, i) => String(i + 1)));
+    expect(op('/agreements', 'post').responses).to.have.property('201');
+    expect(op('/agreements/{id}/stage', 'post').responses).to.have.property('200');
+    expect(op('/cases/{id}/status', 'post').responses).to.have.property('200');
+    expect(op('/plaques/{id}/revoke', 'post').responses).to.have.property('200');
+    expect(op('/cases', 'get').parameters.map((p) => p.name)).to.include.members([
+      'scope',
+      'status',
+      'breach',
+    ]);
+    expect(op('/targets/{id}/actuals', 'get').parameters.map((p) => p.name)).to.include('year');
   });
 });

@@ -29,6 +29,7 @@ export {
   changeStage,
   createAgreement,
   findAgreement,
+  listAgreements,
   loadBoard,
   movePartnerInAgreements,
   officeToday,
@@ -52,6 +53,14 @@ export {
   JOB_AGREEMENT_REMINDERS,
 } from './agreements.jobs.js';
 export { quarterOf, parseDay, dayString } from './dates.js';
-export { agreementListQuery, type AgreementListFilter } from './agreements.schemas.js';
+export {
+  agreementListQuery,
+  agreementSchema,
+  crossFieldErrors,
+  stageSchema,
+  type AgreementInput,
+  type AgreementListFilter,
+  type StageInput,
+} from './agreements.schemas.js';
 export { isCurrency } from './currencies.js';
 export { agreementsRouter } from './agreements.routes.js';

@@ -52,11 +52,11 @@ import {
   presentPlaque,
 } from './api.present.js';
 
-type Doc = Record<string, unknown>;
-const id = (req: Request) => (req.valid.params as { id: string }).id;
-const user = (req: Request) => req.user!;
+export type Doc = Record<string, unknown>;
+export const id = (req: Request) => (req.valid.params as { id: string }).id;
+export const user = (req: Request) => req.user!;
 
-function created(res: Response, location: string, body: Doc): void {
+export function created(res: Response, location: string, body: Doc): void {
   res.status(201).location(location).json({ data: body });
 }
 

@@ -132,7 +132,8 @@ export function openApiDocument(routes: readonly ApiRoute[]): JsonSchema {
       'x-permission': r.action,
       parameters,
       responses: {
-        [r.method === 'post' && !r.path.endsWith('/revoke') ? '201' : '200']: {
+        // POST to a collection creates (201); POST to a record is an action on it (200).
+        [r.method === 'post' && !r.path.includes(':id') ? '201' : '200']: {
           description: 'OK',
           content: { 'application/json': { schema: ok } },
         },

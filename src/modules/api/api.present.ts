@@ -112,6 +112,122 @@ export const presentPlaque = presenter(
   ['awardedAt', 'validUntil'],
 );
 
+export const presentAgreement = presenter(
+  [
+    'title',
+    'category',
+    'partners',
+    'owner',
+    'value',
+    'stage',
+    'stageVersion',
+    'stageChangedAt',
+    'stageHistory',
+    'expectedSignAt',
+    'signedAt',
+    'effectiveFrom',
+    'expiresAt',
+    'event',
+    'notes',
+    'renewalOf',
+    'renewedBy',
+    'attachments',
+    'createdAt',
+    'updatedAt',
+  ],
+  ['expectedSignAt', 'signedAt', 'effectiveFrom', 'expiresAt'],
+);
+
+/** Case fields every reader of the case sees (the complainant and internal notes are added by access). */
+const presentCaseFields = presenter([
+  'number',
+  'channel',
+  'status',
+  'priority',
+  'category',
+  'originCountry',
+  'incidentCountry',
+  'incidentCity',
+  'incidentDate',
+  'partners',
+  'description',
+  'desk',
+  'pastDesks',
+  'assignee',
+  'loggedBy',
+  'openedAt',
+  'ackDueAt',
+  'resolveDueAt',
+  'dueAt',
+  'acknowledgedAt',
+  'resolvedAt',
+  'closedAt',
+  'reopenedAt',
+  'pausedAt',
+  'ackBreached',
+  'resolveBreached',
+  'resolution',
+  'attachments',
+  'version',
+  'createdAt',
+  'updatedAt',
+]);
+
+export const presentCaseRow = presenter([
+  'number',
+  'status',
+  'priority',
+  'category',
+  'desk',
+  'pastDesks',
+  'assignee',
+  'loggedBy',
+  'originCountry',
+  'incidentCountry',
+  'incidentCity',
+  'openedAt',
+  'ackDueAt',
+  'resolveDueAt',
+  'dueAt',
+  'acknowledgedAt',
+  'resolvedAt',
+  'pausedAt',
+  'ackBreached',
+  'resolveBreached',
+]);
+
+const presentTimelineEntry = presenter(['at', 'by', 'kind', 'visibility', 'text', 'from', 'to', 'meta']);
+
+/**
+ * One case as the case page shows it to this reader: the complainant (name, contact,
+ * nationality) only with restricted access, else null; internal timeline entries (internal
+ * notes, transfer notes) only with restricted access, as on the page (cases/case-access.ts).
+ */
+export function presentCase(
+  c: { timeline?: { visibility?: string | null }[]; complainant?: unknown } & Record<string, unknown>,
+  access: { restricted: boolean },
+): Record<string, unknown> {
+  const timeline = (c.timeline ?? []).filter((e) => access.restricted || e.visibility !== 'internal');
+  return {
+    ...presentCaseFields(c),
+    complainant: access.restricted ? JSON.parse(JSON.stringify(c.complainant ?? null)) : null,
+    timeline: timeline.map((e) => presentTimelineEntry(e as Record<string, unknown>)),
+  };
+}
+
+export const presentMarket = presenter([
+  'origin',
+  'destination',
+  'baselineYear',
+  'baselineVisitors',
+  'multiplier',
+  'targetYear',
+  'owner',
+  'notes',
+  'createdAt',
+  'updatedAt',
+]);
+
 /**
  * A list answer: the rows and a `next` link carrying the same filters and the cursor
  * (null on the last page).

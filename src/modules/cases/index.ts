@@ -23,10 +23,27 @@ export {
   type CasePriority,
 } from './case.model.js';
 export { caseAccess, type CaseAccess } from './case-access.js';
-export { caseListQuery, type CaseListQuery } from './cases.schemas.js';
+export {
+  acknowledgeSchema,
+  assignSchema,
+  caseListQuery,
+  closeSchema,
+  intakeSchema,
+  linkPartnersSchema,
+  noteSchema,
+  prioritySchema,
+  reopenSchema,
+  resolveSchema,
+  statusSchema,
+  transferSchema,
+  type CaseListQuery,
+  type ResolveInput,
+  type IntakeInput,
+} from './cases.schemas.js';
 export { caseSla, derivedDue, weekKey } from './case-clock.js';
 export { canTransition, TRANSITIONS, REOPEN_WINDOW_MS } from './transitions.js';
 export {
+  auditRestrictedView,
   buildCaseQuery,
   caseNumber,
   createCase,

@@ -58,6 +58,27 @@ export const gridSchema = Joi.object({
 
 export const gridQuery = Joi.object({ year: year().empty('') });
 
+/**
+ * The month grid as the API sends it: a year and month number → visitors. As in the grid,
+ * the year is replaced as a whole: a month that is null, blank or left out has no figure.
+ */
+export const actualsApiSchema = Joi.object({
+  year: year().required(),
+  months: Joi.object(
+    Object.fromEntries(
+      MONTH_FIELDS.map((_, i) => [
+        String(i + 1),
+        Joi.number().integer().min(0).max(VISITORS_MAX).allow(null, '').empty(['', null]).default(null),
+      ]),
+    ),
+  ).default({}),
+});
+
+export interface ActualsApiInput {
+  year: number;
+  months: Record<string, number | null>;
+}
+
 /** One row of an actuals CSV. */
 export const actualRowSchema = Joi.object({
   origin: code().required(),
