@@ -518,7 +518,7 @@ describe('JSON API: agreements, cases and targets', () => {
       expect(await MarketModel.countDocuments({})).to.equal(1);
     });
 
-    it('when actuals are read and replaced a year at a time, then month → visitors works like the grid: null or left out removes, re-sending changes nothing', async () => {
+    it('when actuals are read and replaced a year at a time, then month → visitors: null removes a month, months left out are kept, re-sending changes nothing', async () => {
       const manager = await apiAs(app(), 'manager');
       const market = await createMarket({ baselineYear: 2024 });
       await createActuals(market._id, { 202501: 500, 202502: 600, 202503: 700, 202412: 50 });
@@ -530,12 +530,13 @@ describe('JSON API: agreements, cases and targets', () => {
       expect(read.body.data.path['1']).to.be.a('number');
 
       const put = await manager.put(path, { year: 2025, months: { 1: 550, 2: null, 4: '800' } }).expect(200);
-      expect(put.body.data.changed).to.equal(4);
-      expect(put.body.data.months).to.include({ 1: 550, 2: null, 3: null, 4: 800 });
+      expect(put.body.data.changed).to.equal(3);
+      expect(put.body.data.months).to.include({ 1: 550, 2: null, 3: 700, 4: 800 });
       const stored = await ActualModel.find({ market: market._id }).lean();
       expect(stored.map((a) => [a.yearMonth, a.visitors]).sort()).to.deep.equal([
         [202412, 50],
         [202501, 550],
+        [202503, 700],
         [202504, 800],
       ]);
       expect(stored.find((a) => a.yearMonth === toYearMonth(2025, 4))?.source).to.equal('form');
@@ -548,7 +549,7 @@ describe('JSON API: agreements, cases and targets', () => {
         .expect(422);
       expect(bad.body.error.details).to.include.keys('year', 'months.1', 'months.2', 'months.13', 'months.3');
       await manager.get(`${path}?year=abc`).expect(400);
-      expect(await ActualModel.countDocuments({ market: market._id })).to.equal(3);
+      expect(await ActualModel.countDocuments({ market: market._id })).to.equal(4);
     });
 
     it('when roles enter actuals, then coordinators only on markets they own, staff and officers never; unknown markets 404', async () => {

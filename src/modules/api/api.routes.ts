@@ -466,7 +466,7 @@ export const API_ROUTES: ApiRoute[] = [
     path: '/targets/:id/actuals',
     action: 'targets.actuals',
     tag: 'targets',
-    summary: 'Replace a year of monthly actuals (a month null or left out has no figure)',
+    summary: 'Set monthly actuals of a year (a month null removes its figure; months left out are kept)',
     body: actualsApiSchema,
     handler: targets.actualsUpdate,
   },

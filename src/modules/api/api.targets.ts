@@ -99,7 +99,13 @@ export async function actualsShow(req: Request, res: Response): Promise<void> {
 
 export async function actualsUpdate(req: Request, res: Response): Promise<void> {
   const { year, months } = req.valid.body as ActualsApiInput;
-  const values = MONTHS.map((m) => months[String(m)] ?? null);
+  // Only the months sent change: a client updating March must not wipe the rest of the year.
+  const market = await findMarket(id(req));
+  const stored = await yearFigures(market._id, year);
+  const values = MONTHS.map((m) => {
+    const sent = months[String(m)];
+    return sent === undefined ? (stored[m - 1] ?? null) : sent === '' ? null : sent;
+  });
   const { changed } = await saveYear(id(req), year, values, user(req), auditContext(req));
-  res.json({ data: { ...(await yearBody(await findMarket(id(req)), year)), changed } });
+  res.json({ data: { ...(await yearBody(market, year)), changed } });
 }

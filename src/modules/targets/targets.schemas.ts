@@ -68,7 +68,8 @@ export const actualsApiSchema = Joi.object({
     Object.fromEntries(
       MONTH_FIELDS.map((_, i) => [
         String(i + 1),
-        Joi.number().integer().min(0).max(VISITORS_MAX).allow(null, '').empty(['', null]).default(null),
+        // null or "" removes the month's figure; a month left out keeps what is stored.
+        Joi.number().integer().min(0).max(VISITORS_MAX).allow(null, ''),
       ]),
     ),
   ).default({}),
@@ -76,7 +77,7 @@ export const actualsApiSchema = Joi.object({
 
 export interface ActualsApiInput {
   year: number;
-  months: Record<string, number | null>;
+  months: Record<string, number | null | ''>;
 }
 
 /** One row of an actuals CSV. */
