@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect } from 'chai';
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { checkPage } from '../support/checks.js';
 import { adminAndCoordinator, alerts, field, heading, navigate } from '../support/flows.js';
@@ -126,5 +127,23 @@ journey('Coordinator: partners imported from a CSV (dry run, then for real) and 
     ]);
     expect(hoppers[11]).to.match(/^[0-9a-f]{24}$/);
     expect(await alerts(j.page)).to.not.contain('error');
+  });
+
+  step('exports the same list as an Excel workbook: one sheet with the header and the two rows', async () => {
+    await j.page.getByLabel(/^Excel workbook/).check();
+    const [download] = await Promise.all([
+      j.page.waitForEvent('download'),
+      j.page.getByRole('button', { name: 'Download', exact: true }).click(),
+    ]);
+    expect(download.suggestedFilename()).to.match(/^partners-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(await download.path());
+    const ws = wb.worksheets[0]!;
+    const cells = (n: number) =>
+      (ws.getRow(n).values as unknown[]).slice(1).map((v) => (v == null ? '' : String(v)));
+    expect(cells(1).slice(0, 6)).to.deep.equal(['name', 'name_local', 'type', 'country', 'city', 'website']);
+    const names = [2, 3].map((n) => cells(n)[0]);
+    expect(names).to.have.members([EXISTING, 'Phuket Island Hoppers']);
+    expect(ws.actualRowCount).to.equal(3);
   });
 });
