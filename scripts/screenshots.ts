@@ -27,6 +27,8 @@ interface Shot {
   locale: 'en' | 'zh-CN';
   /** A path, or the clicks that lead to the page. */
   open: string | ((page: Page, at: (path: string) => string) => Promise<void>);
+  /** Only this part of the page (a CSS selector), e.g. a chart further down. */
+  part?: string;
 }
 
 async function firstPartnerWithHistory(page: Page, at: (path: string) => string): Promise<void> {
@@ -35,11 +37,37 @@ async function firstPartnerWithHistory(page: Page, at: (path: string) => string)
   await page.waitForURL(/\/partners\/[0-9a-f]{24}$/);
 }
 
+/** Opens the first link on `listPath` whose path matches `href`. */
+function firstLink(listPath: string, href: RegExp) {
+  return async (page: Page, at: (path: string) => string): Promise<void> => {
+    await page.goto(at(listPath));
+    const links = page.locator('main a[href]');
+    const hrefs = await links.evaluateAll((els) => els.map((e) => e.getAttribute('href') ?? ''));
+    const index = hrefs.findIndex((h) => href.test(h));
+    if (index < 0) throw new Error(`no link matching ${href} on ${listPath}`);
+    await Promise.all([page.waitForURL((u) => href.test(u.pathname)), links.nth(index).click()]);
+  };
+}
+
 const SHOTS: Shot[] = [
   { file: 'dashboard.png', as: 'manager@alliance.example', locale: 'en', open: '/' },
   { file: 'partners.png', as: 'manager@alliance.example', locale: 'en', open: '/partners' },
   { file: 'partner.png', as: 'manager@alliance.example', locale: 'en', open: firstPartnerWithHistory },
   { file: 'partners-zh.png', as: 'manager@alliance.example', locale: 'zh-CN', open: '/partners' },
+  { file: 'agreement-board.png', as: 'manager@alliance.example', locale: 'en', open: '/agreements/board' },
+  {
+    file: 'case.png',
+    as: 'manager@alliance.example',
+    locale: 'en',
+    open: firstLink('/cases?status=in_progress', /^\/cases\/[0-9a-f]{24}$/),
+  },
+  {
+    file: 'targets-chart.png',
+    as: 'manager@alliance.example',
+    locale: 'en',
+    open: firstLink('/targets', /^\/targets\/[0-9a-f]{24}$/),
+    part: 'main section:has(figure.chart)',
+  },
 ];
 
 async function signIn(page: Page, at: (path: string) => string, email: string): Promise<void> {
@@ -93,7 +121,8 @@ try {
       else await shot.open(page, at);
       await page.waitForLoadState('load');
       const file = join(OUT_DIR, shot.file);
-      await page.screenshot({ path: file });
+      if (shot.part) await page.locator(shot.part).first().screenshot({ path: file });
+      else await page.screenshot({ path: file });
       console.log(`${file} (${Math.round(statSync(file).size / 1024)} KB)`);
     }
     await context.close();

@@ -37,7 +37,8 @@ export interface ChartModel {
     points: { x: number; y: number; title: string }[];
   }[];
   bars: { x: number; y: number; width: number; height: number; color: string; title: string }[];
-  legend: { label: string; color: string; dashed: boolean }[];
+  /** `x`: where the item's swatch starts (items are spaced by their label's width). */
+  legend: { label: string; color: string; dashed: boolean; x: number }[];
   table: { head: string[]; rows: string[][] };
   empty: boolean;
 }
@@ -46,7 +47,17 @@ export interface ChartModel {
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#56B4E9', '#E69F00', '#000000'];
 const WIDTH = 720;
 const HEIGHT = 300;
-const PLOT = { left: 64, top: 16, right: WIDTH - 16, bottom: HEIGHT - 56 };
+// The top margin leaves room for the y-axis label above the highest tick.
+const PLOT = { left: 64, top: 30, right: WIDTH - 16, bottom: HEIGHT - 56 };
+/** Closest two x-axis labels may be (a "2027-12" label is about 50 px wide at 12 px). */
+const X_LABEL_GAP = 56;
+
+/** Rough width of a 12 px SVG label: CJK characters are about twice as wide as Latin ones. */
+export function labelWidth(label: string): number {
+  let w = 0;
+  for (const ch of label) w += /[\u2e80-\u9fff\uff00-\uffef]/.test(ch) ? 12 : 7;
+  return w;
+}
 
 const defaultFormat = (v: number): string =>
   Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 2 });
@@ -77,14 +88,18 @@ function frame(kind: 'line' | 'bar', options: ChartOptions) {
   const xCenter = (i: number) => PLOT.left + slot * (i + 0.5);
   // At most ~12 axis labels; the table has every one.
   const every = Math.max(1, Math.ceil(n / 12));
+  // The last label too, unless it would overlap the one before it (or run off the edge).
+  const lastKept = Math.floor((n - 1) / every) * every;
+  const showLast = n > 1 && (n - 1 - lastKept) * slot >= X_LABEL_GAP;
   const xLabels = options.labels
     .map((label, i) => ({ x: xCenter(i), label }))
-    .filter((_, i) => i % every === 0 || i === n - 1);
-  const legend = options.series.map((s, i) => ({
-    label: s.label,
-    color: PALETTE[i % PALETTE.length]!,
-    dashed: Boolean(s.dashed),
-  }));
+    .filter((_, i) => i % every === 0 || (i === n - 1 && showLast));
+  let legendX = PLOT.left;
+  const legend = options.series.map((s, i) => {
+    const x = legendX;
+    legendX += 30 + labelWidth(s.label) + 24;
+    return { label: s.label, color: PALETTE[i % PALETTE.length]!, dashed: Boolean(s.dashed), x };
+  });
   const table = {
     head: ['', ...options.series.map((s) => s.label)],
     rows: options.labels.map((label, i) => [

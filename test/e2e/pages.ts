@@ -1,8 +1,6 @@
 // The pages every run checks (axe, 375 px and 1280 px, English and 中文) on the demo data set.
 // A new page is one line here: a name, the demo user who looks at it, and how to get there —
-// a path, or the steps a person takes (e.g. the first partner in the list). Pages of modules
-// still to come (agreements, plaques, cases, targets, desks, routing) are listed already: they
-// show "coming soon" until the module lands, and the real page from then on.
+// a path, or the steps a person takes (e.g. the first partner in the list).
 import type { Page } from 'playwright-core';
 import type { DemoRole } from './support/flows.js';
 
@@ -38,8 +36,22 @@ export function clickLink(name: string | RegExp) {
   };
 }
 
+/** Opens the first link in main whose href matches (by its address: the name differs per language). */
+function followHref(href: RegExp) {
+  return async (page: Page): Promise<void> => {
+    const links = page.locator('main a[href]');
+    const hrefs = await links.evaluateAll((els) => els.map((e) => e.getAttribute('href') ?? ''));
+    const found = hrefs.find((h) => href.test(h));
+    if (!found) throw new Error(`no link matching ${href} on ${page.url()}`);
+    await page.goto(new URL(found, page.url()).toString());
+  };
+}
+
 const ID = '[0-9a-f]{24}';
 const partnerPage = new RegExp(`^/partners/${ID}$`);
+const agreementPage = new RegExp(`^/agreements/${ID}$`);
+const plaquePage = new RegExp(`^/plaques/${ID}$`);
+const marketPage = new RegExp(`^/targets/${ID}$`);
 
 export const PAGES: PageToCheck[] = [
   { name: 'sign-in', as: null, open: '/login' },
@@ -84,10 +96,38 @@ export const PAGES: PageToCheck[] = [
   { name: 'follow-ups (manager, everyone)', as: 'manager', open: '/follow-ups?state=open&assignee=all' },
   { name: 'notifications', as: 'manager', open: '/notifications' },
   { name: 'profile', as: 'manager', open: '/profile' },
+  { name: 'partner import', as: 'manager', open: '/partners/import' },
+  { name: 'partner export', as: 'manager', open: '/partners/export?country=TH' },
   { name: 'agreements', as: 'manager', open: '/agreements' },
+  { name: 'agreement board', as: 'manager', open: '/agreements/board' },
+  { name: 'agreement page', as: 'manager', open: firstLink('/agreements', agreementPage) },
+  { name: 'new agreement', as: 'manager', open: '/agreements/new' },
+  { name: 'agreement metrics', as: 'manager', open: '/agreements/metrics' },
   { name: 'plaques', as: 'manager', open: '/plaques' },
+  { name: 'plaque page', as: 'manager', open: firstLink('/plaques', plaquePage) },
+  { name: 'award a plaque', as: 'manager', open: '/plaques/new?kind=image_sales_point' },
+  {
+    name: 'plaque certificate',
+    as: 'manager',
+    open: firstLink('/plaques', plaquePage, followHref(/\/certificate$/)),
+  },
+  {
+    name: 'plaque verification',
+    as: 'manager',
+    open: firstLink('/plaques', plaquePage, followHref(/^\/verify\//)),
+  },
   { name: 'complaint cases', as: 'manager', open: '/cases' },
+  { name: 'case page', as: 'manager', open: firstLink('/cases', new RegExp(`^/cases/${ID}$`)) },
+  { name: 'log a complaint', as: 'manager', open: '/cases/new' },
+  { name: 'case reports', as: 'manager', open: '/cases/reports' },
   { name: 'doubling plan', as: 'manager', open: '/targets' },
+  { name: 'market page', as: 'manager', open: firstLink('/targets', marketPage) },
+  {
+    name: 'monthly figures',
+    as: 'manager',
+    open: firstLink('/targets', marketPage, followHref(/\/actuals$/)),
+  },
+  { name: 'new market', as: 'manager', open: '/targets/new' },
   { name: 'page not found', as: 'manager', open: '/no-such-page' },
 
   { name: 'users', as: 'admin', open: '/admin/users' },
@@ -96,4 +136,6 @@ export const PAGES: PageToCheck[] = [
   { name: 'audit log', as: 'admin', open: '/admin/audit' },
   { name: 'desks', as: 'admin', open: '/admin/desks' },
   { name: 'routing rules', as: 'admin', open: '/admin/routing' },
+  { name: 'new desk', as: 'admin', open: '/admin/desks/new' },
+  { name: 'new routing rule', as: 'admin', open: '/admin/routing/new' },
 ];

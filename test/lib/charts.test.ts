@@ -56,6 +56,36 @@ describe('server-side charts', () => {
     expect(html).to.contain('A&amp;B');
   });
 
+  it('spaces legend items by their label so long labels do not overlap', () => {
+    const chart = barChart({
+      title: 'Yearly',
+      labels: ['2025'],
+      series: [
+        { label: 'Actual (months recorded)', values: [5] },
+        { label: 'Path target', values: [6] },
+      ],
+    });
+    const [first, second] = chart.legend;
+    // Swatch (24 px) and gap before the text (30 px), then the text itself.
+    expect(second!.x).to.be.greaterThan(first!.x + 30 + 'Actual (months recorded)'.length * 6.5);
+  });
+
+  it('thins the x-axis labels and drops a last label that would overlap the one before it', () => {
+    const months = (count: number) =>
+      Array.from(
+        { length: count },
+        (_, i) => `${2023 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
+      );
+    const crowded = lineChart({ title: 'M', labels: months(60), series: [{ label: 'A', values: [1] }] });
+    const shown = crowded.xLabels.map((l) => l.label);
+    expect(shown.length).to.be.at.most(12);
+    expect(shown).to.not.include('2027-12');
+    const gaps = crowded.xLabels.slice(1).map((l, i) => l.x - crowded.xLabels[i]!.x);
+    expect(Math.min(...gaps)).to.be.at.least(50);
+    const few = lineChart({ title: 'M', labels: months(6), series: [{ label: 'A', values: [1] }] });
+    expect(few.xLabels.map((l) => l.label)).to.deep.equal(months(6));
+  });
+
   it('says there is no data instead of drawing an empty frame', async () => {
     const chart = lineChart({ title: 'Empty', labels: ['Jan'], series: [{ label: 'A', values: [null] }] });
     expect(chart.empty).to.equal(true);
