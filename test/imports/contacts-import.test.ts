@@ -192,6 +192,8 @@ describe('imports: contacts', () => {
     expect(bin.text).to.contain('This file type is not accepted here. Allowed: CSV, XLSX.');
     const noPartner = await upload(manager, 'name,email\nA,a@x.example\n').expect(422);
     expect(noPartner.text).to.contain('The file needs a partner_name or partner_id column.');
+    const huge = await upload(manager, Buffer.alloc(6 * 1024 * 1024, 'a')).expect(422);
+    expect(huge.text).to.contain('The file is too large (at most 5 MB).');
     expect(await ContactModel.countDocuments()).to.equal(0);
   });
 });
