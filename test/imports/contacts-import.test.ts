@@ -138,6 +138,12 @@ describe('imports: contacts', () => {
     const staff = await loginAs(app(), 'staff');
     await staff.agent.get('/contacts/import').expect(403);
     await upload(staff, 'name,partner_name\nA,Mine Travel\n').expect(403);
+    const form = await coordinator.agent.get('/contacts/import').expect(200);
+    expect(form.text)
+      .to.contain('Import contacts')
+      .and.contain('<code>partner_name</code>')
+      .and.contain('action="/contacts/import"')
+      .and.contain('name="allOrNothing"');
     const list = await coordinator.agent.get('/contacts').expect(200);
     expect(list.text).to.contain('href="/contacts/import"');
   });
