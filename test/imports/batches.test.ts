@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import { AuditEntryModel } from '../../src/modules/audit/index.js';
 import { ContactModel } from '../../src/modules/contacts/index.js';
-import { ImportBatchModel } from '../../src/modules/imports/index.js';
+import { NotificationModel } from '../../src/modules/notifications/index.js';
+import {
+  ImportBatchModel,
+  runUndoJob,
+  setUndoInlineLimit,
+  sweepImports,
+} from '../../src/modules/imports/index.js';
 import { PartnerModel } from '../../src/modules/partners/index.js';
 import { loginAs, type LoggedIn } from '../support/agent.js';
 import { clearDatabase, useTestApp } from '../support/db.js';
@@ -19,6 +25,8 @@ describe('imports: all or nothing, batches and undo', () => {
     admin = await loginAs(app(), 'admin');
     manager = await loginAs(app(), 'manager');
   });
+
+  afterEach(() => setUndoInlineLimit(200));
 
   it('when "all or nothing" is ticked and one row has an error, then nothing is written and the report says so (partners and contacts)', async () => {
     const file = 'name,type,country\nGood One,hotel,TH\nBad One,spaceline,TH\n';
@@ -109,6 +117,36 @@ describe('imports: all or nothing, batches and undo', () => {
       .and.contain('Binh Edited');
     expect(await ContactModel.countDocuments({ partner: partner._id, archivedAt: null })).to.equal(2);
     expect(await AuditEntryModel.countDocuments({ action: 'contact.import.undo' })).to.equal(0);
+  });
+
+  it('when a batch is larger than the inline limit, then its undo runs as a job with progress and a notification', async () => {
+    setUndoInlineLimit(1);
+    const res = await uploadTo(
+      '/partners/import',
+      manager,
+      'name,type,country\nA Hotel,hotel,TH\nB Hotel,hotel,TH\n',
+      {
+        dryRun: false,
+      },
+    ).expect(200);
+    const id = batchIdOf(res.text);
+    await admin.post(`/imports/${id}/undo`).expect(303);
+    const waiting = await admin.agent.get(`/imports/${id}`).expect(200);
+    expect(waiting.text).to.contain('Undo in progress: 0 of 2 records').and.not.contain('id="batch-undo"');
+    // Pressing again while it waits is refused.
+    await admin.post(`/imports/${id}/undo`).expect(409);
+    expect(await PartnerModel.countDocuments({ archivedAt: null })).to.equal(2);
+
+    const done = await runUndoJob(id);
+    expect(done?.undo).to.include({ status: 'done', done: 2, total: 2 });
+    expect(done?.undoneAt).to.be.instanceOf(Date);
+    expect(await runUndoJob(id)).to.equal(null);
+    expect(await PartnerModel.countDocuments({ archivedAt: null })).to.equal(0);
+    const note = await NotificationModel.findOne({ user: admin.user._id, kind: 'import.undone' }).lean();
+    expect(note?.link).to.equal(`/imports/${id}`);
+    expect(await AuditEntryModel.countDocuments({ action: 'partner.import.undo' })).to.equal(1);
+    // The sweep has nothing left to run.
+    expect(await sweepImports(new Date())).to.deep.equal({ ran: 0, failed: 0 });
   });
 
   it('when a contact import that updated a contact is undone, then its previous values come back and created contacts are archived', async () => {

@@ -93,7 +93,7 @@ export const importTexts = {
   batches: {
     title: 'Imports',
     showTitle: 'Import',
-    open: 'Import batch and undo',
+    open: 'Open the import batch',
     list: 'List',
     by: 'By',
     options: 'Options',
@@ -116,6 +116,10 @@ export const importTexts = {
     changedSince:
       'Not undone: {{count}} records were changed after the import. Undo those changes first or edit the records by hand:',
     notUndoable: 'This import cannot be undone (nothing was written, or it was undone already).',
+    undoRunning: 'Undo in progress: {{done}} of {{total}} records put back. This page refreshes by itself.',
+    undoFailed: 'The undo did not finish: {{error}}',
+    notifyUndone: 'Import of {{file}} undone',
+    notifyUndoFailed: 'Undo of the import of {{file}} failed',
     notifyDone: 'Import of {{file}} finished',
     notifyFailed: 'Import of {{file}} failed',
   },

@@ -36,6 +36,22 @@ const importBatchSchema = new Schema(
     appliedAt: { type: Date, default: null },
     undoneAt: { type: Date, default: null },
     undoneBy: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+    // A large undo runs as a job: who asked, its state and how many records it has put back.
+    undo: {
+      type: new Schema(
+        {
+          by: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+          status: { type: String, enum: BATCH_STATUSES, required: true },
+          done: { type: Number, default: 0 },
+          total: { type: Number, default: 0 },
+          claim: { type: String, default: null },
+          ip: { type: String, default: null },
+          error: { type: String, default: null },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
     ip: { type: String, default: null },
   },
   { timestamps: true, collection: 'importBatches', minimize: false },

@@ -9,6 +9,7 @@ import { logger } from '../../lib/logger.js';
 import type { AuditContext } from '../audit/index.js';
 import { notify } from '../notifications/index.js';
 import { UserModel } from '../users/index.js';
+import { runUndoJob } from './batches.service.js';
 import { ImportBatchModel, type ImportBatch } from './import-batch.model.js';
 import {
   importDefinition,
@@ -166,7 +167,7 @@ export async function runImportJob(id: string, now = new Date()): Promise<Import
   }
 }
 
-/** Starts queued runs nobody picked up; marks runs that died mid-way as failed (undoable). */
+/** Starts queued runs and undos nobody picked up; marks runs that died mid-way as failed (undoable). */
 export async function sweepImports(now = new Date()): Promise<{ ran: number; failed: number }> {
   const stale = new Date(now.getTime() - RUN_LEASE_MS);
   const dead = await ImportBatchModel.updateMany(
@@ -179,5 +180,8 @@ export async function sweepImports(now = new Date()): Promise<{ ran: number; fai
     .lean();
   let ran = 0;
   for (const b of waiting) if (await runImportJob(b._id.toHexString(), now)) ran += 1;
+  // Undo jobs nobody ran (an undo that died mid-way stays "running": an admin looks at it).
+  const undos = await ImportBatchModel.find({ 'undo.status': 'queued' }, { _id: 1 }).limit(3).lean();
+  for (const b of undos) if (await runUndoJob(b._id.toHexString())) ran += 1;
   return { ran, failed: dead.modifiedCount };
 }

@@ -19,7 +19,7 @@ export {
   sweepImports,
   setBackgroundThreshold,
 } from './import-jobs.service.js';
-export { undoBatch } from './batches.service.js';
+export { JOB_UNDO_IMPORT, runUndoJob, setUndoInlineLimit, undoBatch } from './batches.service.js';
 export { defineImportJobs } from './imports.jobs.js';
 export { decodeText, readCsv, readXlsx } from './table.js';
 export { importsRouter } from './imports.routes.js';
