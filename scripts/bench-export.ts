@@ -28,7 +28,7 @@ const { derivePartnerKeys, PartnerModel, PARTNER_TYPES, ALLIANCE_STATUSES } =
   await import('../src/modules/partners/index.js');
 const { createUser } = await import('../src/modules/users/index.js');
 const { SYSTEM } = await import('../src/modules/audit/index.js');
-const { importPartners, undoBatch } = await import('../src/modules/imports/index.js');
+const { importPartners } = await import('../src/modules/imports/index.js');
 const { translator } = await import('../src/lib/i18n.js');
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -211,12 +211,6 @@ try {
     console.log(
       `${dryRun ? 'dry run' : 'apply  '} ${secs(ms).padEnd(9)} create=${report.counts.create} error=${report.counts.error} skip=${report.counts.skip}`,
     );
-    if (!dryRun && report.batchId) {
-      // Undo of the whole batch: the created partners are archived again.
-      t0 = performance.now();
-      await undoBatch(report.batchId, managerUser, SYSTEM);
-      console.log(`undo    ${secs(performance.now() - t0).padEnd(9)} archived=${report.counts.create}`);
-    }
   }
   console.log(
     `\nnode ${process.version}, database ${process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded FerretDB 1.24 (SQLite)'}`,
