@@ -9,6 +9,7 @@ import {
   sweepImports,
 } from '../../src/modules/imports/index.js';
 import { PartnerModel } from '../../src/modules/partners/index.js';
+import { contactImport } from '../../src/modules/imports/entities/contacts.js';
 import { loginAs, type LoggedIn } from '../support/agent.js';
 import { clearDatabase, useTestApp } from '../support/db.js';
 import { createContact } from '../factories/contact.js';
@@ -147,6 +148,26 @@ describe('imports: all or nothing, batches and undo', () => {
     expect(await AuditEntryModel.countDocuments({ action: 'partner.import.undo' })).to.equal(1);
     // The sweep has nothing left to run.
     expect(await sweepImports(new Date())).to.deep.equal({ ran: 0, failed: 0 });
+  });
+
+  it('when a write fails half-way, then the batch is marked failed and what was written can be undone', async () => {
+    const partner = await createPartner({ name: 'Fail Travel', country: 'TH' });
+    await createContact({ partner, name: 'Existing', email: 'ex@fail.example' });
+    const file =
+      'name,email,partner_name\nNew,new@fail.example,Fail Travel\nChanged,ex@fail.example,Fail Travel\n';
+    const update = contactImport.update;
+    contactImport.update = () => Promise.reject(new Error('disk full'));
+    try {
+      await uploadTo('/contacts/import', manager, file, { dryRun: false, duplicates: 'update' }).expect(500);
+    } finally {
+      contactImport.update = update;
+    }
+    const batch = await ImportBatchModel.findOne({ entity: 'contact' }).lean();
+    expect(batch).to.include({ status: 'failed', error: 'disk full' });
+    expect(await ContactModel.countDocuments({ email: 'new@fail.example', archivedAt: null })).to.equal(1);
+    await admin.post(`/imports/${batch!._id.toHexString()}/undo`).expect(303);
+    expect(await ContactModel.countDocuments({ email: 'new@fail.example', archivedAt: null })).to.equal(0);
+    expect(await ContactModel.countDocuments({ email: 'ex@fail.example', archivedAt: null })).to.equal(1);
   });
 
   it('when a contact import that updated a contact is undone, then its previous values come back and created contacts are archived', async () => {

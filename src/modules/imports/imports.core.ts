@@ -324,7 +324,26 @@ export async function runImport(
     });
   }
   report.batchId = batchId.toHexString();
-  if (!report.aborted) await applyImport(def, planned, batchId, user, ctx, hooks.progress);
+  if (!report.aborted) {
+    try {
+      await applyImport(def, planned, batchId, user, ctx, hooks.progress);
+    } catch (err) {
+      // What was written before the failure stays undoable through the batch's items.
+      const at = new Date();
+      await ImportBatchModel.updateOne(
+        { _id: batchId },
+        {
+          $set: {
+            status: 'failed',
+            error: String((err as Error).message).slice(0, 300),
+            finishedAt: at,
+            appliedAt: at,
+          },
+        },
+      );
+      throw err;
+    }
+  }
   const appliedAt = new Date();
   const created = report.aborted ? 0 : report.counts.create;
   const updated = report.aborted ? 0 : report.counts.update;
