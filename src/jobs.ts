@@ -4,6 +4,7 @@ import { defineApiJobs } from './modules/api/index.js';
 import { defineAuthJobs } from './modules/auth/index.js';
 import { defineCaseJobs } from './modules/cases/index.js';
 import { defineExportJobs } from './modules/exports/index.js';
+import { defineImportJobs } from './modules/imports/index.js';
 import { defineFollowUpJobs } from './modules/interactions/index.js';
 import { definePlaqueJobs } from './modules/plaques/index.js';
 
@@ -16,4 +17,5 @@ export const JOB_DEFINERS: JobDefiner[] = [
   defineApiJobs,
   defineCaseJobs,
   defineExportJobs,
+  defineImportJobs,
 ];

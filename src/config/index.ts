@@ -22,6 +22,8 @@ export interface Config {
   logLevel: string;
   trustProxy: number;
   smtp: { url: string; from: string } | undefined;
+  /** Imports with more data rows than this run as a background job. */
+  importBackgroundRows: number;
 }
 
 function isTimeZone(value: string): boolean {
@@ -59,6 +61,7 @@ const schema = Joi.object({
   TRUST_PROXY: Joi.number().integer().min(0).max(10),
   SMTP_URL: Joi.string().uri({ scheme: ['smtp', 'smtps'] }),
   SMTP_FROM: Joi.string().email({ tlds: false }).when('SMTP_URL', { is: Joi.exist(), then: Joi.required() }),
+  IMPORT_BACKGROUND_ROWS: Joi.number().integer().min(1).default(5000),
 })
   // Everything else in the environment (PATH, HOME, …) is not ours to judge.
   .unknown(true);
@@ -96,6 +99,7 @@ export function loadConfig(env: Env, readSecret: (dataDir: string) => string = l
     logLevel: (v.LOG_LEVEL as string | undefined) ?? (envName === 'test' ? 'silent' : 'info'),
     trustProxy: v.TRUST_PROXY !== undefined ? Number(v.TRUST_PROXY) : isProduction ? 1 : 0,
     smtp: v.SMTP_URL ? Object.freeze({ url: String(v.SMTP_URL), from: String(v.SMTP_FROM) }) : undefined,
+    importBackgroundRows: Number(v.IMPORT_BACKGROUND_ROWS),
   });
 }
 

@@ -32,6 +32,11 @@ const TABLE = {
   'contacts.write': ['admin', 'manager'],
   'contacts.write.own': ['coordinator'],
   'contacts.export': ['admin', 'manager', 'coordinator', 'staff'],
+  // Coordinators import contacts of partners they own (checked row by row).
+  'contacts.import': ['admin', 'manager', 'coordinator'],
+  // Import batches: whoever imports sees their own (admins all); only admins undo one.
+  'imports.read': ['admin', 'manager', 'coordinator'],
+  'imports.undo': ['admin'],
   'interactions.read': ['admin', 'manager', 'coordinator'],
   'interactions.export': ['admin', 'manager', 'coordinator'],
   'interactions.create': ['admin', 'manager', 'coordinator'],

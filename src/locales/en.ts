@@ -37,6 +37,7 @@ export const en = {
     desks: 'Desks',
     routing: 'Routing rules',
     audit: 'Audit log',
+    imports: 'Imports',
     profile: 'My profile',
     signOut: 'Sign out',
     signIn: 'Sign in',

@@ -37,6 +37,7 @@ export const zhCN: Messages = {
     desks: '受理席位',
     routing: '分派规则',
     audit: '审计日志',
+    imports: '导入记录',
     profile: '个人资料',
     signOut: '退出登录',
     signIn: '登录',

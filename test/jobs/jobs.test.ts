@@ -27,6 +27,7 @@ const RECURRING: Record<string, { interval: string; ms: number }> = {
   'agreements.expire': { interval: '1 hour', ms: 60 * MINUTE },
   'cases.escalate': { interval: '1 minute', ms: MINUTE },
   'exports.sweep': { interval: '5 minutes', ms: 5 * MINUTE },
+  'imports.sweep': { interval: '5 minutes', ms: 5 * MINUTE },
 };
 const RECURRING_NAMES = Object.keys(RECURRING).sort();
 

@@ -11,6 +11,8 @@ export {
   updateContact,
   type ContactRow,
   deriveContactKeys,
+  settlePrimary,
+  EDITABLE as CONTACT_EDITABLE,
   findLiveContact,
   type ContactName,
 } from './contacts.service.js';

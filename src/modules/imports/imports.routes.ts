@@ -1,21 +1,28 @@
 import { Router } from 'express';
 import { allow } from '../../lib/permissions.js';
-import { validate } from '../../lib/validation.js';
+import { idParams, validate } from '../../lib/validation.js';
 import { formView } from '../../lib/views.js';
 import { acceptUpload } from '../../middleware/uploads.js';
 import * as imports from './imports.controller.js';
-import { importFormSchema } from './imports.schemas.js';
-import { IMPORT_MAX_BYTES } from './imports.service.js';
+import { importDefinitions, IMPORT_MAX_BYTES } from './imports.core.js';
+import { batchListQuery, importFormSchema } from './imports.schemas.js';
 
-/** Mounted before the partners router so /partners/import is not read as a partner id. */
+/** Mounted before the partner and contact routers so /partners/import is not read as an id. */
 export const importsRouter = Router();
+const byId = validate({ params: idParams });
 
-importsRouter.get('/partners/import', allow('partners.import'), imports.newForm);
-importsRouter.post(
-  '/partners/import',
-  allow('partners.import'),
-  formView('imports/form', imports.formLocals),
-  acceptUpload({ field: 'file', maxBytes: IMPORT_MAX_BYTES, types: ['csv', 'xlsx'] }),
-  validate({ body: importFormSchema }),
-  imports.create,
-);
+for (const def of importDefinitions()) {
+  importsRouter.get(`${def.basePath}/import`, allow(def.action), imports.newForm(def));
+  importsRouter.post(
+    `${def.basePath}/import`,
+    allow(def.action),
+    formView('imports/form', imports.formLocals(def)),
+    acceptUpload({ field: 'file', maxBytes: IMPORT_MAX_BYTES, types: ['csv', 'xlsx'] }),
+    validate({ body: importFormSchema }),
+    imports.create(def),
+  );
+}
+
+importsRouter.get('/imports', allow('imports.read'), validate({ query: batchListQuery }), imports.index);
+importsRouter.get('/imports/:id', allow('imports.read'), byId, imports.show);
+importsRouter.post('/imports/:id/undo', allow('imports.undo'), byId, imports.undo);

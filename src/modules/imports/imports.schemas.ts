@@ -1,10 +1,15 @@
 import { Joi } from '../../lib/validation.js';
-import { DUPLICATE_MODES } from './imports.service.js';
+import { DUPLICATE_MODES } from './imports.core.js';
 
-/** The import form besides its file: the dry-run checkbox and what to do with duplicates. */
+const checkbox = Joi.boolean().truthy('1', 'on', 'yes').falsy('0', '', 'no').default(false);
+
+/** The import form besides its file: dry run, all or nothing, what to do with duplicates. */
 export const importFormSchema = Joi.object({
-  dryRun: Joi.boolean().truthy('1', 'on', 'yes').falsy('0', '', 'no').default(false),
+  dryRun: checkbox,
+  allOrNothing: checkbox,
   duplicates: Joi.string()
     .valid(...DUPLICATE_MODES)
     .default('skip'),
 });
+
+export const batchListQuery = Joi.object({ after: Joi.string().max(300).allow('') });
