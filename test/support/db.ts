@@ -19,12 +19,17 @@ export function newDatabaseName(): string {
  * Gives the calling describe() block a fresh database and an app bound to it, dropped afterwards.
  * Returns a getter because the app only exists once before() has run.
  */
-export function useTestApp(): { app: () => Express; uri: () => string } {
+export function useTestApp(options: { monitorCommands?: boolean } = {}): {
+  app: () => Express;
+  uri: () => string;
+} {
   let app: Express | undefined;
   let uri = '';
   before(async function () {
     this.timeout(60_000);
     uri = testDatabaseUri(newDatabaseName());
+    // Command monitoring is fixed per pooled connection, so it is asked for in the URI.
+    if (options.monitorCommands) uri += `${uri.includes('?') ? '&' : '?'}monitorCommands=true`;
     await connectDatabase(uri);
     app = createApp();
   });
