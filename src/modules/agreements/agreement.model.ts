@@ -79,8 +79,8 @@ agreementSchema.index({ owner: 1, createdAt: -1, _id: -1 });
 agreementSchema.index({ category: 1, createdAt: -1, _id: -1 });
 agreementSchema.index({ partners: 1, createdAt: -1 });
 agreementSchema.index({ event: 1, createdAt: -1 });
-agreementSchema.index({ partnerCountries: 1 });
-agreementSchema.index({ partnerTypes: 1 });
+agreementSchema.index({ partnerCountries: 1, createdAt: -1, _id: -1 });
+agreementSchema.index({ partnerTypes: 1, createdAt: -1, _id: -1 });
 // Board columns and ageing: a stage, then how long it has been there.
 agreementSchema.index({ stage: 1, stageChangedAt: 1 });
 // Jobs: expiry and reminders scan by date within open stages.
