@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { mongoose } from '../../src/lib/db/index.js';
+import { clearShortCache } from '../../src/lib/short-cache.js';
 import { dashboardTilesFor, registerDashboardTile } from '../../src/modules/home/index.js';
 import type { Role } from '../../src/lib/permissions.js';
 import { loginAs, type LoggedIn } from '../support/agent.js';
@@ -44,6 +45,8 @@ describe('home dashboard /', () => {
 
   beforeEach(async () => {
     failTile = false;
+    // Raw deletes bypass the models' write hooks: drop the cached tiles too.
+    clearShortCache();
     const db = mongoose.connection.db!;
     await Promise.all(
       ['partners', 'interactions', 'notifications', 'targetmarkets', 'targetactuals'].map((c) =>

@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { STAGES } from './stages.js';
+import { invalidateOnWrite } from '../../lib/short-cache.js';
 
 export const CATEGORIES = [
   'scenic_channel',
@@ -98,6 +99,9 @@ export type Agreement = Omit<InferSchemaType<typeof agreementSchema>, 'stageHist
   createdAt: Date;
   updatedAt: Date;
 };
+// Dashboard tiles reading agreements are cached for a minute; writes outdate them (lib/short-cache).
+invalidateOnWrite(agreementSchema, 'agreements');
+
 export const AgreementModel = model('Agreement', agreementSchema);
 
 /** One claim per (agreement, version) or (agreement, renewal): a unique key decides races. */

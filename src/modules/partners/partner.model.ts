@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { nameKey, searchTokens, tagKey, websiteHost } from './normalise.js';
+import { invalidateOnWrite } from '../../lib/short-cache.js';
 
 export const PARTNER_TYPES = [
   'airline',
@@ -74,6 +75,9 @@ export type Partner = InferSchemaType<typeof partnerSchema> & {
   createdAt: Date;
   updatedAt: Date;
 };
+// Dashboard tiles reading partners are cached for a minute; writes outdate them (lib/short-cache).
+invalidateOnWrite(partnerSchema, 'partners');
+
 export const PartnerModel = model('Partner', partnerSchema);
 
 /** The derived keys for a partner's fields; services $set these with every change. */
