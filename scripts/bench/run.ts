@@ -20,6 +20,8 @@ import { startBaseline } from './baseline.js';
 import { generate } from './generate.js';
 
 const BENCH_PASSWORD = 'bench-password-2026';
+// Bumped when the generator adds data (2: agreements, cases, markets), so old data sets regenerate.
+const DATASET_VERSION = 2;
 const BENCH_EMAIL = 'bench.manager@alliance.example';
 // The app runs as in production, behind a TLS-terminating proxy (secure cookies need it).
 const PROXY = { 'x-forwarded-proto': 'https' };
@@ -101,11 +103,12 @@ async function prepareDatabase(
     _id: string;
     scale: number;
     seed: number;
+    version?: number;
     busiest: string;
     counts: Record<string, number>;
   }>('bench_meta');
   let info = await meta.findOne({ _id: 'dataset' });
-  if (!info || info.scale !== scale || info.seed !== seed) {
+  if (!info || info.scale !== scale || info.seed !== seed || info.version !== DATASET_VERSION) {
     await mongoose.connection.dropDatabase();
     await connectDatabase(uri);
     console.log(`generating the scale ${scale} data set (seed ${seed})…`);
@@ -128,6 +131,7 @@ async function prepareDatabase(
       _id: 'dataset',
       scale,
       seed,
+      version: DATASET_VERSION,
       busiest: result.busiestPartner.toHexString(),
       counts: {
         ...result.counts,
