@@ -1,12 +1,13 @@
 // Deterministic benchmark data set (SPEC "Quality bars"): full scale is 100k partners, 300k
-// contacts and 1M interactions, with skewed interaction counts and names in Latin, Chinese,
-// Thai and Vietnamese scripts. Inserted with the raw driver in batches; entities whose
-// modules declare a bench generator (BENCH_GENERATORS) follow the same pattern.
+// contacts, 1M interactions (skewed counts, names in Latin, Chinese, Thai and Vietnamese
+// scripts), and through generate-business.ts 20k agreements, 50k cases and 500 markets × 36
+// months of actuals. Inserted with the raw driver in batches.
 import { Types } from 'mongoose';
 import { ContactModel, CONTACT_LANGUAGES, deriveContactKeys } from '../../src/modules/contacts/index.js';
 import { InteractionModel, INTERACTION_KINDS } from '../../src/modules/interactions/index.js';
 import { derivePartnerKeys, PartnerModel, PARTNER_TYPES } from '../../src/modules/partners/index.js';
 import { UserModel } from '../../src/modules/users/index.js';
+import { generateBusiness } from './generate-business.js';
 
 export const FULL_SCALE = { partners: 100_000, contacts: 300_000, interactions: 1_000_000 } as const;
 const BATCH = 2000;
@@ -302,8 +303,18 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     log,
   );
 
+  const business = await generateBusiness({
+    scale: options.scale,
+    rnd,
+    now,
+    users: options.users,
+    partners: partnerIds.map((_id, i) => ({ _id, ...partnerFacts[i]! })),
+    log,
+  });
+  Object.assign(rates, business.rates);
+
   return {
-    counts: n,
+    counts: { ...n, ...business.counts },
     rates,
     busiestPartner: partnerIds[0]!,
     typicalPartner: partnerIds[Math.floor(n.partners / 2)]!,

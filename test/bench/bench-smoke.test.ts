@@ -24,7 +24,15 @@ describe('benchmark smoke run', () => {
   it('generates partners, contacts and skewed interactions the app can list and search', async () => {
     const owner = await createUser({ role: 'coordinator' });
     const result = await generate({ scale: 0.0005, seed: 1, users: [owner._id] });
-    expect(result.counts).to.deep.equal({ partners: 50, contacts: 150, interactions: 500 });
+    expect(result.counts).to.deep.equal({
+      partners: 50,
+      contacts: 150,
+      interactions: 500,
+      agreements: 20,
+      cases: 25,
+      markets: 4,
+      actuals: 144,
+    });
     expect(await PartnerModel.countDocuments()).to.equal(50);
     expect(await ContactModel.countDocuments()).to.equal(150);
     expect(await InteractionModel.countDocuments()).to.equal(500);
@@ -45,6 +53,22 @@ describe('benchmark smoke run', () => {
       .expect(200);
     expect(search.text).to.contain(busiest!.name.split(' ')[0]);
     await agent.get(`/partners/${String(result.busiestPartner)}`).expect(200);
+    // Agreements, cases and the doubling plan are valid as the app stores them: the board, the
+    // case queue, a case, a market and every dashboard tile render them.
+    expect((await agent.get('/agreements/board').expect(200)).text).to.match(/\/agreements\/[0-9a-f]{24}/);
+    const queue = await agent.get('/cases?scope=all&status=').expect(200);
+    const caseLink = /\/cases\/[0-9a-f]{24}/.exec(queue.text);
+    expect(caseLink).to.not.equal(null);
+    await agent.get(caseLink![0]).expect(200);
+    const market = /\/targets\/[0-9a-f]{24}/.exec((await agent.get('/targets').expect(200)).text);
+    await agent.get(market![0]).expect(200);
+    const home = (await agent.get('/').expect(200)).text;
+    // Each data tile rendered its figures (a failed tile shows an error box instead).
+    const tile = (key: string) => home.slice(home.indexOf(`id="tile-${key}"`)).split('</section>')[0]!;
+    expect(tile('agreements-pipeline')).to.contain('href="/agreements?stage=');
+    expect(tile('agreements-expiring')).to.not.contain('tile-error');
+    expect(tile('cases-sla')).to.contain('href="/cases?scope=all');
+    expect(tile('targets')).to.match(/href="\/targets\/[0-9a-f]{24}"/);
   });
 
   it('the raw-driver baseline renders the same list template', async () => {

@@ -20,6 +20,34 @@ export function objectIds(ids: readonly unknown[]): mongoose.Types.ObjectId[] {
   return [...unique].filter((id) => /^[0-9a-f]{24}$/i.test(id)).map((id) => new mongoose.Types.ObjectId(id));
 }
 
+type Filter = Record<string, unknown>;
+
+/**
+ * All of the clauses as one filter, flat where no field repeats: `{ a: 1, b: 2 }` rather than
+ * `{ $and: [{ a: 1 }, { b: 2 }] }`. Both mean the same to MongoDB, but FerretDB (PostgreSQL)
+ * pushes top-level equalities down to SQL and nothing inside `$and`, so a flat filter lets
+ * PostgreSQL drop non-matching rows instead of FerretDB decoding every document. Clauses whose
+ * fields clash (a second `$or`, a range on a field already constrained) stay in a `$and`.
+ */
+export function allOf(clauses: readonly Filter[]): Filter {
+  const flat: Filter = {};
+  const rest: Filter[] = [];
+  const queue = [...clauses];
+  while (queue.length) {
+    const clause = queue.shift()!;
+    const keys = Object.keys(clause);
+    if (keys.length === 1 && keys[0] === '$and' && Array.isArray(clause.$and)) {
+      queue.unshift(...(clause.$and as Filter[]));
+    } else if (keys.some((k) => k in flat)) {
+      rest.push(clause);
+    } else {
+      Object.assign(flat, clause);
+    }
+  }
+  if (rest.length) flat.$and = rest;
+  return flat;
+}
+
 export async function connectDatabase(uri: string): Promise<typeof mongoose> {
   await mongoose.connect(uri, {
     serverSelectionTimeoutMS: 5000,

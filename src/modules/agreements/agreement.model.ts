@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { STAGES } from './stages.js';
+import { invalidateOnWrite } from '../../lib/short-cache.js';
 
 export const CATEGORIES = [
   'scenic_channel',
@@ -79,8 +80,8 @@ agreementSchema.index({ owner: 1, createdAt: -1, _id: -1 });
 agreementSchema.index({ category: 1, createdAt: -1, _id: -1 });
 agreementSchema.index({ partners: 1, createdAt: -1 });
 agreementSchema.index({ event: 1, createdAt: -1 });
-agreementSchema.index({ partnerCountries: 1 });
-agreementSchema.index({ partnerTypes: 1 });
+agreementSchema.index({ partnerCountries: 1, createdAt: -1, _id: -1 });
+agreementSchema.index({ partnerTypes: 1, createdAt: -1, _id: -1 });
 // Board columns and ageing: a stage, then how long it has been there.
 agreementSchema.index({ stage: 1, stageChangedAt: 1 });
 // Jobs: expiry and reminders scan by date within open stages.
@@ -98,6 +99,9 @@ export type Agreement = Omit<InferSchemaType<typeof agreementSchema>, 'stageHist
   createdAt: Date;
   updatedAt: Date;
 };
+// Dashboard tiles reading agreements are cached for a minute; writes outdate them (lib/short-cache).
+invalidateOnWrite(agreementSchema, 'agreements');
+
 export const AgreementModel = model('Agreement', agreementSchema);
 
 /** One claim per (agreement, version) or (agreement, renewal): a unique key decides races. */

@@ -8,7 +8,7 @@ import { can } from '../../lib/permissions.js';
 import { renderPage } from '../../lib/views.js';
 import { attachmentHeader } from '../../middleware/uploads.js';
 import { auditContext } from '../audit/index.js';
-import { findLiveEvent, recentEvents } from '../events/index.js';
+import { liveEventNames, recentEvents } from '../events/index.js';
 import { PARTNER_TYPES, partnerNames, searchPartners } from '../partners/index.js';
 import { activeUsers, userNames } from '../users/index.js';
 import { CATEGORIES, type Agreement } from './agreement.model.js';
@@ -58,15 +58,9 @@ async function namesFor(rows: Row[]) {
   const [partners, owners, events] = await Promise.all([
     partnerNames(rows.flatMap((r) => r.partners)),
     userNames(rows.map((r) => r.owner)),
-    eventNames(rows.map((r) => r.event)),
+    liveEventNames(rows.map((r) => r.event)),
   ]);
   return { partnerNames: partners, ownerNames: owners, eventNames: events };
-}
-
-async function eventNames(ids: unknown[]): Promise<Map<string, string>> {
-  const unique = [...new Set(ids.filter((id) => id != null).map(String))];
-  const found = await Promise.all(unique.map((id) => findLiveEvent(id)));
-  return new Map(found.filter((e) => e !== null).map((e) => [e._id.toHexString(), e.name]));
 }
 
 /** People who can own an agreement, for managers' owner pickers. */

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import type { Readable } from 'node:stream';
 import { config } from '../../config/index.js';
-import { objectIds, trusted } from '../../lib/db/index.js';
+import { allOf, objectIds, trusted } from '../../lib/db/index.js';
 import { decodeCursor, toPage, type Page } from '../../lib/cursor.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { deleteFile, openFile, saveFile, type StoredFile } from '../../lib/files.js';
@@ -455,7 +455,7 @@ export function buildAgreementQuery(
   const expires = range(filter.expiresFrom, filter.expiresTo);
   if (expires) and.push({ expiresAt: trusted(expires) });
   if (filter.q) and.push({ titleKey: trusted({ $regex: escapeRegex(titleKey(filter.q)) }) });
-  return and.length ? { $and: and } : {};
+  return allOf(and);
 }
 
 export interface AgreementListPage extends Page<AgreementRow> {
@@ -474,12 +474,10 @@ export async function listAgreements(
   if (cursor) {
     const at = new Date(Number(cursor.v ?? 0));
     const id = new Types.ObjectId(cursor.id);
-    query = {
-      $and: [
-        base,
-        { $or: [{ createdAt: trusted({ $lt: at }) }, { createdAt: at, _id: trusted({ $lt: id }) }] },
-      ],
-    };
+    query = allOf([
+      base,
+      { $or: [{ createdAt: trusted({ $lt: at }) }, { createdAt: at, _id: trusted({ $lt: id }) }] },
+    ]);
   }
   const [rows, total] = await Promise.all([
     AgreementModel.find(query, LIST_FIELDS)
@@ -541,7 +539,7 @@ export function buildBoardQuery(
   if (filter.event) and.push({ event: new Types.ObjectId(filter.event) });
   const owner = ownerClause(filter.owner, user);
   if (owner) and.push(owner);
-  return and.length ? { $and: and } : {};
+  return allOf(and);
 }
 
 /** One column per stage with its count and value per currency; cards oldest-in-stage first (terminal: newest). */
@@ -552,7 +550,7 @@ export async function loadBoard(filter: BoardFilter, user: Express.User | undefi
     valueByStage(match),
     Promise.all(
       STAGES.map((stage) =>
-        AgreementModel.find({ $and: [match, { stage }] }, LIST_FIELDS)
+        AgreementModel.find(allOf([match, { stage }]), LIST_FIELDS)
           .sort({ stageChangedAt: isTerminal(stage) ? -1 : 1, _id: 1 })
           .limit(BOARD_CARDS)
           .lean<AgreementRow[]>(),

@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { CASE_CATEGORIES, PRIORITIES, type CaseCategory, type Priority } from '../desks/index.js';
+import { invalidateOnWrite } from '../../lib/short-cache.js';
 
 export const CASE_CHANNELS = [
   'phone',
@@ -194,4 +195,7 @@ export type ComplaintCase = Omit<InferSchemaType<typeof caseSchema>, 'timeline'>
   createdAt: Date;
   updatedAt: Date;
 };
+// Dashboard tiles reading cases are cached for a minute; writes outdate them (lib/short-cache).
+invalidateOnWrite(caseSchema, 'cases');
+
 export const CaseModel = model('ComplaintCase', caseSchema);

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { insertWithSequence } from '../../lib/counters.js';
-import { objectIds, trusted } from '../../lib/db/index.js';
+import { allOf, objectIds, trusted } from '../../lib/db/index.js';
 import { decodeCursor, toPage, type Page } from '../../lib/cursor.js';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../../lib/errors.js';
 import { nextDay, startOfDayInZone, toLocalDay } from '../../lib/local-time.js';
@@ -262,7 +262,7 @@ export function buildCaseQuery(
     default:
       break;
   }
-  return { filter: and.length ? { $and: and } : {}, scope };
+  return { filter: allOf(and), scope };
 }
 
 export const LIST_FIELDS = {
@@ -308,7 +308,7 @@ export async function listCases(
     const after = {
       $or: [{ dueAt: trusted({ $gt: at }) }, { dueAt: at, _id: trusted({ $gt: id }) }],
     };
-    query = { $and: [...((filter.$and as unknown[]) ?? []), after] };
+    query = allOf([filter, after]);
   }
   const rows = await CaseModel.find(query, LIST_FIELDS)
     .sort({ dueAt: 1, _id: 1 })

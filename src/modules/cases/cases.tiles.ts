@@ -24,6 +24,7 @@ registerDashboardTile({
   title: 'cases.tiles.sla',
   action: 'cases.reports',
   view: 'cases/tile-sla',
+  cache: { scope: 'shared', tags: ['cases'] },
   async load({ user, now }) {
     const [open, breached, atRisk] = await Promise.all([
       countCases({ scope: 'all', status: 'open' }, user, now),
@@ -41,6 +42,7 @@ registerDashboardTile({
   title: 'cases.tiles.queue',
   roles: ['complaint_officer'],
   view: 'cases/tile-queue',
+  cache: { scope: 'user', tags: ['cases'] },
   async load({ user, now }) {
     const values = { scope: 'mine', status: 'open' };
     const [page, deskBreaches] = await Promise.all([

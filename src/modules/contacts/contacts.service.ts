@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { objectIds, trusted } from '../../lib/db/index.js';
+import { allOf, objectIds, trusted } from '../../lib/db/index.js';
 import { decodeCursor, toPage, type Page } from '../../lib/cursor.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
 import { canOnRecord } from '../../lib/permissions.js';
@@ -328,7 +328,7 @@ export function buildContactQuery(filter: Omit<ContactListFilter, 'after'>): Rec
     if (!tokens.length) return null;
     and.push({ searchTokens: trusted({ $all: tokens }) });
   }
-  return and.length === 1 ? and[0]! : { $and: and };
+  return allOf(and);
 }
 
 /** One page of live contacts by name, keyset-paginated on (sortName, _id). */
@@ -343,12 +343,10 @@ export async function listContacts(
   if (cursor) {
     const name = String(cursor.v ?? '');
     const id = oid(cursor.id);
-    query = {
-      $and: [
-        base,
-        { $or: [{ sortName: trusted({ $gt: name }) }, { sortName: name, _id: trusted({ $gt: id }) }] },
-      ],
-    };
+    query = allOf([
+      base,
+      { $or: [{ sortName: trusted({ $gt: name }) }, { sortName: name, _id: trusted({ $gt: id }) }] },
+    ]);
   }
   const rows = await ContactModel.find(query, ROW_FIELDS)
     .sort({ sortName: 1, _id: 1 })

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { trusted } from '../../lib/db/index.js';
+import { allOf, trusted } from '../../lib/db/index.js';
 import { decodeCursor, toPage, type Page } from '../../lib/cursor.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { can } from '../../lib/permissions.js';
@@ -258,7 +258,7 @@ export function buildEventQuery(
     if (!tokens.length) return null;
     and.push({ searchTokens: trusted({ $all: tokens }) });
   }
-  return and.length === 1 ? and[0]! : { $and: and };
+  return allOf(and);
 }
 
 /**
@@ -279,12 +279,10 @@ export async function listEvents(
   if (cursor) {
     const at = new Date(Number(cursor.v ?? 0));
     const id = oid(cursor.id);
-    query = {
-      $and: [
-        base,
-        { $or: [{ startsAt: trusted({ [beyond]: at }) }, { startsAt: at, _id: trusted({ [beyond]: id }) }] },
-      ],
-    };
+    query = allOf([
+      base,
+      { $or: [{ startsAt: trusted({ [beyond]: at }) }, { startsAt: at, _id: trusted({ [beyond]: id }) }] },
+    ]);
   }
   const rows = await EventModel.find(query, ROW_FIELDS)
     .sort({ startsAt: dir, _id: dir })

@@ -1,6 +1,7 @@
 import type { Locale } from '../../config/index.js';
 import type { Translate } from '../../lib/i18n.js';
 import { mayAttempt, type Action, type Role } from '../../lib/permissions.js';
+import { cached } from '../../lib/short-cache.js';
 
 export interface TileContext {
   user: Express.User;
@@ -29,7 +30,32 @@ export interface DashboardTile {
   width?: 'half' | 'full';
   /** A view path under views/ (e.g. 'targets/dashboard-tile'). */
   view: string;
+  /**
+   * Keep load()'s locals for a short while (src/lib/short-cache.ts): 'shared' for tiles every
+   * viewer of a role sees alike (management summaries; a write refreshes them in the background),
+   * 'user' for one user's own data (a write makes the next view wait for fresh data). `tags`
+   * name the data the tile reads: models marked with invalidateOnWrite(schema, tag).
+   */
+  cache?: { scope: 'shared' | 'user'; tags: readonly string[]; ttlMs?: number };
   load(ctx: TileContext): Promise<Record<string, unknown> | null>;
+}
+
+/** Sixty seconds: a summary a minute old is fine, and it bounds how far another instance lags. */
+export const TILE_CACHE_TTL_MS = 60_000;
+
+/** load() through the tile's cache, when it has one. The locals are shared: views must not change them. */
+export function loadTile(tile: DashboardTile, ctx: TileContext): Promise<Record<string, unknown> | null> {
+  if (!tile.cache) return tile.load(ctx);
+  const who = tile.cache.scope === 'user' ? String(ctx.user._id) : ctx.user.role;
+  return cached(
+    `tile:${tile.key}:${who}:${ctx.locale}:${ctx.timeZone}`,
+    {
+      ttlMs: tile.cache.ttlMs ?? TILE_CACHE_TTL_MS,
+      tags: tile.cache.tags,
+      afterWrite: tile.cache.scope === 'user' ? 'reload' : 'background',
+    },
+    () => tile.load(ctx),
+  );
 }
 
 const tiles: DashboardTile[] = [];

@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import { logger } from '../../lib/logger.js';
 import { allow, can, type Action } from '../../lib/permissions.js';
 import { renderPage } from '../../lib/views.js';
-import { dashboardTilesFor, type DashboardTile, type TileContext } from './dashboard-tiles.js';
+import { dashboardTilesFor, loadTile, type DashboardTile, type TileContext } from './dashboard-tiles.js';
 import './home.tiles.js';
 
 export const homeRouter = Router();
@@ -38,7 +38,7 @@ async function renderTile(
 ): Promise<RenderedTile | null> {
   const base = { key: tile.key, title: ctx.t(tile.title), width: tile.width ?? 'half' };
   try {
-    const locals = await tile.load(ctx);
+    const locals = await loadTile(tile, ctx);
     if (!locals) return null;
     const html = await renderView(res, tile.view, { ...res.locals, ...locals, tileKey: tile.key });
     return { ...base, html, failed: false };

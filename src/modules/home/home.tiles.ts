@@ -18,8 +18,14 @@ async function loadFollowUps({ user, now, timeZone }: TileContext) {
   const startOfToday = startOfDayInZone(today, timeZone);
   const endOfToday = startOfDayInZone(nextDay(today), timeZone);
   const open = await InteractionModel.find(
-    // The due date is checked here: one equality query on the follow-up index's prefix.
-    { followUpAssignee: user._id, followUpDone: false, deletedAt: null },
+    // Only what is due by the end of today: on MongoDB a range on the follow-up index, so the
+    // tile does not read every future follow-up; FerretDB pushes the assignee down (PostgreSQL).
+    {
+      followUpAssignee: user._id,
+      followUpDone: false,
+      deletedAt: null,
+      followUpAt: trusted({ $lt: endOfToday }),
+    },
     { partner: 1, summary: 1, followUpAt: 1, deletedAt: 1 },
   ).lean<
     {
@@ -116,6 +122,7 @@ registerDashboardTile({
   title: 'dashboard.tiles.followUps',
   action: 'followups.read',
   view: 'home/tiles/follow-ups',
+  cache: { scope: 'user', tags: ['interactions'] },
   load: loadFollowUps,
 });
 registerDashboardTile({
@@ -132,6 +139,7 @@ registerDashboardTile({
   title: 'dashboard.tiles.partnerActivity',
   action: 'interactions.read',
   view: 'home/tiles/partner-activity',
+  cache: { scope: 'user', tags: ['partners'] },
   load: loadPartnerActivity,
 });
 registerDashboardTile({
@@ -141,5 +149,6 @@ registerDashboardTile({
   action: 'partners.read',
   roles: ['admin', 'manager'],
   view: 'home/tiles/new-partners',
+  cache: { scope: 'shared', tags: ['partners'] },
   load: loadNewPartners,
 });

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { trusted } from '../../lib/db/index.js';
+import { allOf, trusted } from '../../lib/db/index.js';
 import { decodeCursor, encodeCursor, type Page } from '../../lib/cursor.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { canOnRecord } from '../../lib/permissions.js';
@@ -48,7 +48,7 @@ export async function listFollowUps(
       $or: [{ [field]: trusted({ [beyond]: at }) }, { [field]: at, _id: trusted({ [beyond]: id }) }],
     });
   }
-  const rows = await InteractionModel.find({ $and: and }, ROW_FIELDS)
+  const rows = await InteractionModel.find(allOf(and), ROW_FIELDS)
     .sort({ [field]: dir, _id: dir })
     .limit(limit + 1)
     .lean<InteractionRow[]>();

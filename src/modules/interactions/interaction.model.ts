@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { invalidateOnWrite } from '../../lib/short-cache.js';
 
 export const INTERACTION_KINDS = ['meeting', 'call', 'email', 'visit', 'event', 'message'] as const;
 export type InteractionKind = (typeof INTERACTION_KINDS)[number];
@@ -56,4 +57,7 @@ export type Interaction = InferSchemaType<typeof interactionSchema> & {
   createdAt: Date;
   updatedAt: Date;
 };
+// Dashboard tiles reading interactions are cached for a minute; writes outdate them (lib/short-cache).
+invalidateOnWrite(interactionSchema, 'interactions');
+
 export const InteractionModel = model('Interaction', interactionSchema);

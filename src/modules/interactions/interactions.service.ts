@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { trusted } from '../../lib/db/index.js';
+import { allOf, trusted } from '../../lib/db/index.js';
 import { decodeCursor, toPage, type Page } from '../../lib/cursor.js';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../../lib/errors.js';
 import { can, canOnRecord, rolesFor } from '../../lib/permissions.js';
@@ -417,7 +417,7 @@ export function buildInteractionQuery(filter: InteractionFilter): Record<string,
   if (filter.partnerCountry) and.push({ partnerCountry: filter.partnerCountry });
   if (filter.from) and.push({ occurredAt: trusted({ $gte: filter.from }) });
   if (filter.to) and.push({ occurredAt: trusted({ $lt: filter.to }) });
-  return { $and: and };
+  return allOf(and);
 }
 
 /** Interactions newest first, keyset-paginated on (occurredAt, _id): stable while new ones arrive. */
@@ -432,7 +432,7 @@ export async function listInteractions(
     const id = new Types.ObjectId(cursor.id);
     and.push({ $or: [{ occurredAt: trusted({ $lt: at }) }, { occurredAt: at, _id: trusted({ $lt: id }) }] });
   }
-  const rows = await InteractionModel.find({ $and: and }, ROW_FIELDS)
+  const rows = await InteractionModel.find(allOf(and), ROW_FIELDS)
     .sort({ occurredAt: -1, _id: -1 })
     .limit(limit + 1)
     .lean<InteractionRow[]>();

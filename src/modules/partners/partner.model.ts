@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { nameKey, searchTokens, tagKey, websiteHost } from './normalise.js';
+import { invalidateOnWrite } from '../../lib/short-cache.js';
 
 export const PARTNER_TYPES = [
   'airline',
@@ -57,9 +58,13 @@ for (const sort of ['sortName', 'lastInteractionSort', 'createdAt'] as const) {
   partnerSchema.index({ archivedAt: 1, [sort]: 1, _id: 1 });
   partnerSchema.index({ archivedAt: 1, owner: 1, [sort]: 1, _id: 1 });
 }
-partnerSchema.index({ archivedAt: 1, country: 1, sortName: 1, _id: 1 });
-partnerSchema.index({ archivedAt: 1, type: 1, sortName: 1, _id: 1 });
-partnerSchema.index({ archivedAt: 1, allianceStatus: 1, sortName: 1, _id: 1 });
+// Each equality filter with each sort (a filtered list sorted by last interaction or newest
+// would otherwise sort every matching partner in memory on MongoDB).
+for (const field of ['country', 'type', 'allianceStatus'] as const) {
+  for (const sort of ['sortName', 'lastInteractionSort', 'createdAt'] as const) {
+    partnerSchema.index({ archivedAt: 1, [field]: 1, [sort]: 1, _id: 1 });
+  }
+}
 partnerSchema.index({ tagKeys: 1 });
 partnerSchema.index({ searchTokens: 1 });
 partnerSchema.index({ nameKey: 1 });
@@ -70,6 +75,9 @@ export type Partner = InferSchemaType<typeof partnerSchema> & {
   createdAt: Date;
   updatedAt: Date;
 };
+// Dashboard tiles reading partners are cached for a minute; writes outdate them (lib/short-cache).
+invalidateOnWrite(partnerSchema, 'partners');
+
 export const PartnerModel = model('Partner', partnerSchema);
 
 /** The derived keys for a partner's fields; services $set these with every change. */

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { objectIds, trusted } from '../../lib/db/index.js';
+import { allOf, objectIds, trusted } from '../../lib/db/index.js';
 import { decodeCursor, encodeCursor, type Page } from '../../lib/cursor.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { can, canOnRecord } from '../../lib/permissions.js';
@@ -277,7 +277,7 @@ export async function buildPartnerQuery(
     if (!tokens.length) return null;
     and.push({ searchTokens: trusted({ $all: tokens }) });
   }
-  return and.length ? { $and: and } : {};
+  return allOf(and);
 }
 
 export interface PartnerListPage extends Page<PartnerRow> {
@@ -300,17 +300,15 @@ export async function listPartners(
     const v = sort.parse(cursor.v);
     const id = new Types.ObjectId(cursor.id);
     const beyond = sort.dir === 1 ? '$gt' : '$lt';
-    query = {
-      $and: [
-        base,
-        {
-          $or: [
-            { [sort.field]: trusted({ [beyond]: v }) },
-            { [sort.field]: v, _id: trusted({ [beyond]: id }) },
-          ],
-        },
-      ],
-    };
+    query = allOf([
+      base,
+      {
+        $or: [
+          { [sort.field]: trusted({ [beyond]: v }) },
+          { [sort.field]: v, _id: trusted({ [beyond]: id }) },
+        ],
+      },
+    ]);
   }
   const [rows, total] = await Promise.all([
     PartnerModel.find(query, LIST_FIELDS)

@@ -37,6 +37,10 @@ plaqueSchema.index({ awardedAt: -1, _id: -1 });
 plaqueSchema.index({ partner: 1, awardedAt: -1 });
 plaqueSchema.index({ event: 1, awardedAt: -1 });
 plaqueSchema.index({ status: 1, validUntil: 1 });
+// The list's equality filters, newest award first.
+for (const field of ['kind', 'status', 'partnerCountry', 'year'] as const) {
+  plaqueSchema.index({ [field]: 1, awardedAt: -1, _id: -1 });
+}
 
 export type Plaque = InferSchemaType<typeof plaqueSchema> & {
   _id: Types.ObjectId;

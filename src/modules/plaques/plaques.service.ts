@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { config } from '../../config/index.js';
 import { insertWithSequence } from '../../lib/counters.js';
 import { decodeCursor, toPage, type Page } from '../../lib/cursor.js';
-import { objectIds, trusted } from '../../lib/db/index.js';
+import { allOf, objectIds, trusted } from '../../lib/db/index.js';
 import {
   ConflictError,
   ForbiddenError,
@@ -262,7 +262,7 @@ export function buildPlaqueQuery(filter: Omit<PlaqueListFilter, 'after'>): Recor
   if (filter.event) and.push({ event: oid(filter.event) });
   if (filter.partner) and.push({ partner: oid(filter.partner) });
   if (filter.year) and.push({ year: filter.year });
-  return and.length ? { $and: and } : {};
+  return allOf(and);
 }
 
 /** One page of plaques, newest award first, keyset-paginated on (awardedAt, _id). */
@@ -276,12 +276,10 @@ export async function listPlaques(
   if (cursor) {
     const at = new Date(Number(cursor.v ?? 0));
     const id = oid(cursor.id);
-    query = {
-      $and: [
-        base,
-        { $or: [{ awardedAt: trusted({ $lt: at }) }, { awardedAt: at, _id: trusted({ $lt: id }) }] },
-      ],
-    };
+    query = allOf([
+      base,
+      { $or: [{ awardedAt: trusted({ $lt: at }) }, { awardedAt: at, _id: trusted({ $lt: id }) }] },
+    ]);
   }
   const rows = await PlaqueModel.find(query, PLAQUE_ROW_FIELDS)
     .sort({ awardedAt: -1, _id: -1 })

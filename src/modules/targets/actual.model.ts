@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { invalidateOnWrite } from '../../lib/short-cache.js';
 
 /** How a monthly figure was entered. */
 export const ACTUAL_SOURCES = ['form', 'csv', 'seed'] as const;
@@ -27,6 +28,9 @@ export type Actual = InferSchemaType<typeof actualSchema> & {
   createdAt: Date;
   updatedAt: Date;
 };
+// Dashboard tiles reading targets are cached for a minute; writes outdate them (lib/short-cache).
+invalidateOnWrite(actualSchema, 'targets');
+
 export const ActualModel = model('TargetActual', actualSchema);
 
 export const toYearMonth = (year: number, month: number) => year * 100 + month;

@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { invalidateOnWrite } from '../../lib/short-cache.js';
 
 /** Chongqing is not a country: the plan names it with its ISO 3166-2 subdivision code. */
 export const CHONGQING = 'CN-CQ';
@@ -27,6 +28,9 @@ export type Market = InferSchemaType<typeof marketSchema> & {
   createdAt: Date;
   updatedAt: Date;
 };
+// Dashboard tiles reading targets are cached for a minute; writes outdate them (lib/short-cache).
+invalidateOnWrite(marketSchema, 'targets');
+
 export const MarketModel = model('TargetMarket', marketSchema);
 
 export const pairKey = (origin: string, destination: string) => `${origin}>${destination}`;

@@ -11,6 +11,7 @@ registerDashboardTile({
   action: 'targets.read',
   roles: ['admin', 'manager'],
   view: 'targets/dashboard-tile',
+  cache: { scope: 'shared', tags: ['targets'] },
   async load({ locale, t, now }) {
     const overview = await planOverview(now);
     return {
