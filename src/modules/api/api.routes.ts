@@ -13,6 +13,7 @@ import { plaqueApiSchema, plaqueListQuery, revokeSchema } from '../plaques/index
 import * as api from './api.controller.js';
 import { bearerAuth, noStore, translateDetails } from './api.middleware.js';
 import { openApiDocument } from './api.openapi.js';
+import { idempotency } from './idempotency.js';
 
 export interface ApiRoute {
   method: 'get' | 'post' | 'put';
@@ -233,7 +234,15 @@ export const apiRouter = Router();
 apiRouter.get('/openapi.json', publicRoute, (_req, res) => {
   res.json(openApiDocument(API_ROUTES));
 });
-apiRouter.use(noStore, databaseGate, express.json({ limit: '100kb' }), rejectNulCharacters, bearerAuth);
+// Idempotency-Key applies to every POST route of the table, present and future.
+apiRouter.use(
+  noStore,
+  databaseGate,
+  express.json({ limit: '100kb' }),
+  rejectNulCharacters,
+  bearerAuth,
+  idempotency,
+);
 
 const byId = validate({ params: idParams });
 for (const r of API_ROUTES) {
