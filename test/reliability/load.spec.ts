@@ -142,7 +142,7 @@ describe('reliability: bounded loopback load', function () {
       `      memory: RSS after ${WARMUP_SECONDS} s warm-up ${Math.round(afterWarmup / MB)} MB, at the end ${Math.round(atEnd / MB)} MB ` +
         `(medians of ${window} samples), trend after warm-up ${slope.toFixed(1)} MB/min over ${steady.length} s`,
     );
-    expect(fiveHundreds, JSON.stringify(byStatus)).to.equal(0);
+    expect(fiveHundreds, `${JSON.stringify(byStatus)}\n${app.errorLines().join('\n')}`).to.equal(0);
     expect(result.requests.total).to.be.greaterThan(100);
     expect(byStatus['200'] ?? 0).to.be.greaterThan(0);
     expect(acked).to.be.greaterThan(0);
