@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -34,6 +36,8 @@ async function caller(app: Express, role: 'admin' | 'coordinator' = 'admin'): Pr
   };
 }
 
+/** Hang-ups tried, 4 ms apart: some land while the create runs. */
+const HANG_UPS = 12;
 const partnerBody = { name: 'Saigontourist', type: 'travel_agency', country: 'VN' };
 
 describe('JSON API: Idempotency-Key on POST', () => {
@@ -130,6 +134,45 @@ describe('JSON API: Idempotency-Key on POST', () => {
     const res = await api.post('/partners', partnerBody, 'cut-off').expect(409);
     expect(res.body.error.code).to.equal('idempotency_interrupted');
     expect(await PartnerModel.countDocuments({})).to.equal(1);
+  });
+
+  it('when the client hangs up before the answer and retries with the key, then the create is not run twice', async () => {
+    const api = await caller(app());
+    const server = app().listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { token } = await createToken(api.user, 'hang up', SYSTEM);
+      // Hanging up at once, a little later, later still: before, during or after the create.
+      for (let i = 0; i < HANG_UPS; i++) {
+        const body = { ...partnerBody, name: `Hang up ${i}` };
+        const text = JSON.stringify(body);
+        await new Promise<void>((resolve) => {
+          const req = httpRequest({
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/api/v1/partners',
+            headers: {
+              Authorization: `Bearer ${token}`,
+              'Content-Type': 'application/json',
+              'Content-Length': Buffer.byteLength(text),
+              'Idempotency-Key': `hang-up-${i}`,
+            },
+          });
+          req.on('error', () => resolve());
+          req.end(text, () => setTimeout(() => (req.destroy(), resolve()), i * 4));
+        });
+        // The retry may come while the first still runs: it waits for it, then replays.
+        const retry = await api.post('/partners', body, `hang-up-${i}`);
+        expect(retry.status, retry.text).to.equal(201);
+        expect(await PartnerModel.countDocuments({ name: body.name }), body.name).to.equal(1);
+      }
+      const keys = await IdempotencyKeyModel.find({ user: api.user._id }).lean();
+      expect(keys.map((k) => k.state)).to.deep.equal(Array(HANG_UPS).fill('done'));
+    } finally {
+      server.close();
+    }
   });
 
   it('when the first request with a key fails (422, 409 duplicate warning), then the key is free and the corrected request runs with it', async () => {

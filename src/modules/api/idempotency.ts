@@ -174,9 +174,10 @@ export const idempotency: RequestHandler = async (req, res, next) => {
       .finally(() => send(body));
     return res;
   };
-  // An answer that is not JSON (or a dropped connection) leaves nothing replayable: free the key.
+  // An answer sent without res.json leaves nothing replayable: free the key. A client that hangs
+  // up early does not: its handler may still write, and then res.json above records the answer.
   res.on('close', () => {
-    if (!settled) void release().catch(() => undefined);
+    if (!settled && res.writableFinished) void release().catch(() => undefined);
   });
   next();
 };
