@@ -73,6 +73,13 @@ describe('JSON API: the OpenAPI document', () => {
     expect(body('/contacts', 'post').required).to.include('partner');
     const list = doc.paths['/partners']!.get!.parameters.map((p) => p.name);
     expect(list).to.include.members(['q', 'type', 'country', 'after']);
+    // Every POST documents the Idempotency-Key header, no other method does.
+    for (const [path, ops] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(ops))
+        expect(
+          op!.parameters.some((p) => p.name === 'Idempotency-Key' && p.in === 'header'),
+          `${method} ${path}`,
+        ).to.equal(method === 'post');
   });
 
   it('when agreements, cases and targets are described, then bodies are the form schemas without form-only keys, and actions answer 200', async () => {

@@ -7,7 +7,7 @@ import { defineAuthJobs, JOB_PURGE_SESSIONS, purgeExpiredSessions } from '../../
 import { JOB_PURGE_THROTTLES } from '../../src/modules/auth/auth.jobs.js';
 import { JOB_REMIND_FOLLOW_UPS } from '../../src/modules/interactions/index.js';
 import { JOB_EXPIRE_PLAQUES } from '../../src/modules/plaques/index.js';
-import { JOB_PURGE_RATE_WINDOWS } from '../../src/modules/api/index.js';
+import { JOB_PURGE_IDEMPOTENCY_KEYS, JOB_PURGE_RATE_WINDOWS } from '../../src/modules/api/index.js';
 import { purgeStaleThrottles, THROTTLE } from '../../src/modules/auth/auth.service.js';
 import { LoginThrottleModel } from '../../src/modules/auth/login-throttle.model.js';
 import { signIn } from '../support/agent.js';
@@ -23,6 +23,7 @@ const RECURRING: Record<string, { interval: string; ms: number }> = {
   [JOB_REMIND_FOLLOW_UPS]: { interval: '1 minute', ms: MINUTE },
   [JOB_EXPIRE_PLAQUES]: { interval: '1 hour', ms: 60 * MINUTE },
   [JOB_PURGE_RATE_WINDOWS]: { interval: '1 hour', ms: 60 * MINUTE },
+  [JOB_PURGE_IDEMPOTENCY_KEYS]: { interval: '1 hour', ms: 60 * MINUTE },
   'agreements.remind': { interval: '1 hour', ms: 60 * MINUTE },
   'agreements.expire': { interval: '1 hour', ms: 60 * MINUTE },
   'cases.escalate': { interval: '1 minute', ms: MINUTE },

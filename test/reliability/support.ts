@@ -12,6 +12,8 @@ export interface AppProcess {
   port: number;
   base: string;
   logs: () => string[];
+  /** Raw log lines at error level or above (pino level ≥ 50), for a failing test to show. */
+  errorLines: () => string[];
   stderr: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resident set size in bytes, read from /proc (0 once it has exited). */
@@ -57,6 +59,7 @@ export async function startApp(opts: StartOptions): Promise<AppProcess> {
   let stdout = '';
   let stderr = '';
   const messages: string[] = [];
+  const errorLines: string[] = [];
   child.stdout!.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
     let nl: number;
@@ -64,7 +67,9 @@ export async function startApp(opts: StartOptions): Promise<AppProcess> {
       const line = stdout.slice(0, nl);
       stdout = stdout.slice(nl + 1);
       try {
-        messages.push(String((JSON.parse(line) as { msg?: unknown }).msg));
+        const entry = JSON.parse(line) as { msg?: unknown; level?: unknown };
+        messages.push(String(entry.msg));
+        if (typeof entry.level === 'number' && entry.level >= 50) errorLines.push(line.slice(0, 3000));
       } catch {
         messages.push(line);
       }
@@ -105,6 +110,7 @@ export async function startApp(opts: StartOptions): Promise<AppProcess> {
     port,
     base: `http://127.0.0.1:${port}`,
     logs: () => [...messages],
+    errorLines: () => [...errorLines],
     stderr: () => stderr,
     exited,
     rss: () => {

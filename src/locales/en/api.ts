@@ -2,6 +2,12 @@ export const api = {
   errors: {
     unauthorized: 'A valid API token is required: send it as "Authorization: Bearer <token>".',
     rateLimited: 'Too many requests with this API token. Wait for the limit to reset and try again.',
+    idempotencyKeyInvalid: 'The Idempotency-Key header must be 1 to 255 visible ASCII characters.',
+    idempotencyMismatch:
+      'This Idempotency-Key was used with a different request: send a new key for a new request.',
+    idempotencyInProgress: 'A request with this Idempotency-Key is still running. Retry in a moment.',
+    idempotencyInterrupted:
+      'A request with this Idempotency-Key was cut off before it finished and its outcome is unknown: check whether it took effect before retrying with a new key.',
   },
   tokens: {
     title: 'API tokens',

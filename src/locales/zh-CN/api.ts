@@ -4,6 +4,11 @@ export const api: Messages['api'] = {
   errors: {
     unauthorized: '需要有效的 API 令牌：请以 "Authorization: Bearer <令牌>" 方式发送。',
     rateLimited: '此 API 令牌的请求过多。请等待限额重置后再试。',
+    idempotencyKeyInvalid: 'Idempotency-Key 请求头须为 1 至 255 个可见 ASCII 字符。',
+    idempotencyMismatch: '此 Idempotency-Key 已用于另一个请求：新请求请使用新的键。',
+    idempotencyInProgress: '使用此 Idempotency-Key 的请求仍在处理中，请稍后重试。',
+    idempotencyInterrupted:
+      '使用此 Idempotency-Key 的请求在完成前被中断，结果未知：请先确认是否已生效，再用新的键重试。',
   },
   tokens: {
     title: 'API 令牌',

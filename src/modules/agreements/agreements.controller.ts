@@ -291,6 +291,16 @@ export async function editForm(req: Request, res: Response): Promise<void> {
   });
 }
 
+/**
+ * Refuses (403) before the body is read or an upload accepted when the user may not edit this
+ * agreement: otherwise a coordinator posting to someone else's agreement got the form's 422.
+ */
+export async function requireEditable(req: Request, _res: Response, next: NextFunction): Promise<void> {
+  const { id } = req.valid.params as { id: string };
+  agreements.assertCanEdit(req.user, await agreements.findAgreement(id));
+  next();
+}
+
 export async function update(req: Request, res: Response): Promise<void> {
   const { id } = req.valid.params as { id: string };
   const a = await agreements.updateAgreement(

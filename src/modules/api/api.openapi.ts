@@ -123,6 +123,16 @@ export function openApiDocument(routes: readonly ApiRoute[]): JsonSchema {
         schema: { type: 'string', pattern: '^[0-9a-f]{24}$' },
       });
     if (r.query) parameters.push(...queryParameters(r.query));
+    // idempotency.ts runs on every POST of the router.
+    if (r.method === 'post')
+      parameters.push({
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description:
+          'Retries with the same key and body get the stored 2xx answer (header Idempotent-Replayed: true); kept 24 h per token user',
+        schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
+      });
     const ok = r.list
       ? { $ref: '#/components/schemas/Page' }
       : { type: 'object', properties: { data: { type: 'object' } }, required: ['data'] };

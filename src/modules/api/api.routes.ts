@@ -31,6 +31,7 @@ import * as api from './api.controller.js';
 import * as targets from './api.targets.js';
 import { bearerAuth, noStore, translateDetails } from './api.middleware.js';
 import { openApiDocument } from './api.openapi.js';
+import { idempotency } from './idempotency.js';
 
 export interface ApiRoute {
   method: 'get' | 'post' | 'put';
@@ -481,7 +482,15 @@ export const apiRouter = Router();
 apiRouter.get('/openapi.json', publicRoute, (_req, res) => {
   res.json(openApiDocument(API_ROUTES));
 });
-apiRouter.use(noStore, databaseGate, express.json({ limit: '100kb' }), rejectNulCharacters, bearerAuth);
+// Idempotency-Key applies to every POST route of the table, present and future.
+apiRouter.use(
+  noStore,
+  databaseGate,
+  express.json({ limit: '100kb' }),
+  rejectNulCharacters,
+  bearerAuth,
+  idempotency,
+);
 
 const byId = validate({ params: idParams });
 for (const r of API_ROUTES) {

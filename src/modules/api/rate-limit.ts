@@ -20,11 +20,18 @@ export interface RateState {
  */
 export async function takeRequest(tokenId: Types.ObjectId, now = new Date()): Promise<RateState> {
   const start = Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS;
-  const doc = await RateWindowModel.findOneAndUpdate(
-    { _id: `${tokenId.toHexString()}:${start}` },
-    { $inc: { count: 1 }, $setOnInsert: { windowStart: new Date(start) } },
-    { upsert: true, returnDocument: 'after' },
-  ).lean<{ count: number }>();
+  const count1 = () =>
+    RateWindowModel.findOneAndUpdate(
+      { _id: `${tokenId.toHexString()}:${start}` },
+      { $inc: { count: 1 }, $setOnInsert: { windowStart: new Date(start) } },
+      { upsert: true, returnDocument: 'after' },
+    ).lean<{ count: number }>();
+  // Concurrent first requests of a window race to insert it; the losers get E11000 (a 500
+  // before) and count again, now as an update of the window the winner made.
+  const doc = await count1().catch((err: unknown) => {
+    if ((err as { code?: unknown }).code === 11000) return count1();
+    throw err;
+  });
   const count = doc?.count ?? 1;
   const limit = RATE_LIMIT.perMinute;
   return {

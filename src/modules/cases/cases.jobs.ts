@@ -8,6 +8,7 @@ import { DeskModel, PRIORITIES, deskLeads, recomputeClock, type Desk } from '../
 import { notify } from '../notifications/index.js';
 import { UserModel } from '../users/index.js';
 import { clockOf, derivedDue } from './case-clock.js';
+import { firstTime } from '../../lib/once.js';
 import { runSerially } from '../../lib/serial.js';
 import { CaseModel, OPEN_STATUSES, type ComplaintCase } from './case.model.js';
 
@@ -108,6 +109,10 @@ async function flag(id: Types.ObjectId, window: Window, now: Date): Promise<Comp
       { $set: set, $push: { timeline: { $each: entries } } },
     );
     if (res.modifiedCount !== 1) return null;
+    // Two instances' conditional updates can both report success on FerretDB (seen in the
+    // two-instance reliability test): one unique key decides which of them flagged it.
+    const dueAt = (window === 'ack' ? c.ackDueAt : c.resolveDueAt).toISOString();
+    if (!(await firstTime(`case-breach:${c._id.toHexString()}:${window}:${dueAt}`, now))) return null;
     await recordAudit(SYSTEM, {
       action: `case.${window}_breach`,
       entity: 'case',

@@ -1,3 +1,4 @@
+import { firstTime } from '../../lib/once.js';
 import { Types } from 'mongoose';
 import { config } from '../../config/index.js';
 import { insertWithSequence } from '../../lib/counters.js';
@@ -227,10 +228,10 @@ export async function expirePlaques(now = new Date()): Promise<number> {
   for (;;) {
     const due = await PlaqueModel.find(
       { status: 'active', validUntil: trusted({ $lt: today }) },
-      { _id: 1, serial: 1 },
+      { _id: 1, serial: 1, validUntil: 1 },
     )
       .limit(500)
-      .lean<{ _id: Types.ObjectId; serial: string }[]>();
+      .lean<{ _id: Types.ObjectId; serial: string; validUntil: Date }[]>();
     if (!due.length) break;
     let changed = 0;
     for (const p of due) {
@@ -239,6 +240,10 @@ export async function expirePlaques(now = new Date()): Promise<number> {
         { $set: { status: 'expired', expiredAt: now } },
       );
       if (!res.modifiedCount) continue;
+      // On FerretDB two instances' conditional updates can both report the change (seen in
+      // the two-instance reliability test): a unique key decides which one records it.
+      const key = `plaque-expire:${p._id.toHexString()}:${p.validUntil.toISOString()}`;
+      if (!(await firstTime(key, now))) continue;
       changed += 1;
       await recordAudit(SYSTEM, {
         action: 'plaque.expire',
