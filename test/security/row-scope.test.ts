@@ -53,7 +53,8 @@ interface Row {
   partner?: string;
 }
 
-type Body = Record<string, string | string[]>;
+// Form fields for pages; API bodies may nest (actuals' months).
+type Body = Record<string, string | string[] | Record<string, number>>;
 
 interface Spec {
   kind: Kind;
@@ -70,7 +71,11 @@ const CONTACT_FORM: Body = { name: 'Somchai' };
 const INTERACTION_FORM: Body = { kind: 'call', summary: 'Scope check' };
 const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 // One market per ordered pair: each call gets a pair of its own.
-const COUNTRIES = ['TH', 'VN', 'MY', 'SG', 'ID', 'PH', 'KH', 'LA', 'MM', 'BN', 'JP', 'KR', 'IN', 'AU', 'FR'];
+// prettier-ignore
+const COUNTRIES = [
+  'TH', 'VN', 'MY', 'SG', 'ID', 'PH', 'KH', 'LA', 'MM', 'BN', 'JP', 'KR', 'IN', 'AU', 'FR',
+  'GB', 'DE', 'US', 'NZ', 'CA', 'IT', 'ES', 'NL', 'AE', 'RU',
+];
 let pairs = 0;
 function nextPair(): { origin: string; destination: string } {
   const c = COUNTRIES[pairs % COUNTRIES.length]!;
@@ -115,12 +120,19 @@ const SPECS: Record<string, Spec> = {
   'POST /agreements/:id/renew': { kind: 'agreement' },
   'POST /agreements/:id/attachments': { kind: 'agreement' },
   'POST /agreements/:id/attachments/:fileId/delete': { kind: 'agreement', lenient: true },
+  'PUT /api/v1/agreements/:id': { kind: 'agreement', body: () => ({ title: 'Scope MoU', category: 'mou' }) },
+  'POST /api/v1/agreements/:id/stage': {
+    kind: 'agreement',
+    body: (row) => ({ to: 'negotiation', fromStage: row.stage!, version: String(row.version) }),
+  },
   // Plaques: revoked by whoever awarded them.
   'POST /plaques/:id/revoke': { kind: 'plaque', body: () => ({ reason: 'Scope check' }) },
   'POST /api/v1/plaques/:id/revoke': { kind: 'plaque', body: () => ({ reason: 'Scope check' }) },
   // Doubling-plan actuals: coordinators on markets they own.
   'GET /targets/:id/actuals': { kind: 'market' },
   'POST /targets/:id/actuals': { kind: 'market', body: () => ({ year: '2025', m1: '100' }) },
+  'GET /api/v1/targets/:id/actuals': { kind: 'market' },
+  'PUT /api/v1/targets/:id/actuals': { kind: 'market', body: () => ({ year: '2025', months: { 1: 100 } }) },
   // Cases: officers read and work their desks' cases; managers and admins all.
   'GET /cases/:id': { kind: 'case' },
   'GET /cases/:id/attachments/:fileId': { kind: 'case', lenient: true },
@@ -143,6 +155,33 @@ const SPECS: Record<string, Spec> = {
   'POST /cases/:id/close': { kind: 'case', body: caseBody({}) },
   'POST /cases/:id/reopen': { kind: 'case', body: caseBody({ reason: 'Scope check' }) },
   'POST /cases/:id/transfer': {
+    kind: 'case',
+    body: (row) => ({ version: String(row.version), toDesk: row.otherDesk!, transferNote: 'Scope check' }),
+  },
+  // The same case actions through the API.
+  'GET /api/v1/cases/:id': { kind: 'case' },
+  'POST /api/v1/cases/:id/acknowledge': { kind: 'case', body: caseBody({}) },
+  'POST /api/v1/cases/:id/assign': {
+    kind: 'case',
+    body: (row, actor) => ({ version: String(row.version), assignee: actor._id.toHexString() }),
+  },
+  'POST /api/v1/cases/:id/status': { kind: 'case', body: caseBody({ status: 'triaged' }) },
+  'POST /api/v1/cases/:id/notes': {
+    kind: 'case',
+    body: caseBody({ note: 'Scope check', visibility: 'internal' }),
+  },
+  'POST /api/v1/cases/:id/partners': {
+    kind: 'case',
+    body: (row) => ({ version: String(row.version), partners: [row.partner!] }),
+  },
+  'POST /api/v1/cases/:id/priority': { kind: 'case', body: caseBody({ priority: 'high' }) },
+  'POST /api/v1/cases/:id/resolve': {
+    kind: 'case',
+    body: caseBody({ resolutionCode: 'apology', resolutionText: 'Scope check' }),
+  },
+  'POST /api/v1/cases/:id/close': { kind: 'case', body: caseBody({}) },
+  'POST /api/v1/cases/:id/reopen': { kind: 'case', body: caseBody({ reason: 'Scope check' }) },
+  'POST /api/v1/cases/:id/transfer': {
     kind: 'case',
     body: (row) => ({ version: String(row.version), toDesk: row.otherDesk!, transferNote: 'Scope check' }),
   },
@@ -280,7 +319,9 @@ describe('permissions: row scopes (own and other records) for every role', () =>
         .set('Authorization', `Bearer ${actor.token}`)
         .send(body ?? {});
     }
-    return route.method === 'GET' ? actor.agent.get(path) : actor.post(path, body ?? {});
+    return route.method === 'GET'
+      ? actor.agent.get(path)
+      : actor.post(path, (body ?? {}) as Record<string, string | string[]>);
   }
 
   it('when the route table is walked, then every row-scoped route is known to the matrix and the matrix names no route that is gone', () => {

@@ -26,6 +26,7 @@ export {
   buildAgreementQuery,
   LIST_FIELDS as AGREEMENT_LIST_FIELDS,
   type AgreementRow,
+  assertCanEdit,
   changeStage,
   createAgreement,
   findAgreement,

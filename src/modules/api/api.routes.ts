@@ -44,6 +44,8 @@ export interface ApiRoute {
   body?: Joi.ObjectSchema;
   /** Answers a page of rows with a `next` link. */
   list?: boolean;
+  /** Runs before the body is validated: a record the user may not touch answers 403, not 422. */
+  guard?: RequestHandler;
   handler: RequestHandler;
 }
 
@@ -286,6 +288,7 @@ export const API_ROUTES: ApiRoute[] = [
     action: 'agreements.update',
     tag: 'agreements',
     summary: 'Replace an agreement’s fields (coordinators: agreements they own)',
+    guard: agreements.requireEditable,
     body: agreementApiSchema,
     handler: agreements.agreementsUpdate,
   },
@@ -496,6 +499,7 @@ const byId = validate({ params: idParams });
 for (const r of API_ROUTES) {
   const chain: RequestHandler[] = [allow(r.action)];
   if (r.path.includes(':id')) chain.push(byId);
+  if (r.guard) chain.push(r.guard);
   if (r.query) chain.push(validate({ query: r.query }));
   if (r.body) chain.push(validate({ body: r.body }));
   apiRouter[r.method](r.path, ...chain, r.handler);
