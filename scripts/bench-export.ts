@@ -29,6 +29,9 @@ const { derivePartnerKeys, PartnerModel, PARTNER_TYPES, ALLIANCE_STATUSES } =
 const { createUser } = await import('../src/modules/users/index.js');
 const { SYSTEM } = await import('../src/modules/audit/index.js');
 const { importPartners } = await import('../src/modules/imports/index.js');
+const { BACKGROUND_THRESHOLD, exportDefinition, writeExport } =
+  await import('../src/modules/exports/index.js');
+const { Writable } = await import('node:stream');
 const { translator } = await import('../src/lib/i18n.js');
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -81,36 +84,61 @@ interface Sample {
   peakRssGrowth: number;
 }
 
-/** GETs a URL, discarding the body, while sampling this process's RSS every 20 ms. */
-function measure(url: string, cookie: string): Promise<Sample> {
-  return new Promise((resolve, reject) => {
-    global.gc?.();
-    const base = process.memoryUsage().rss;
-    let peak = base;
-    const timer = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().rss);
-    }, 20);
-    const start = performance.now();
-    let ttfb = 0;
-    let bytes = 0;
-    fetch(url, { headers: { cookie }, redirect: 'manual' })
-      .then(async (res) => {
-        if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}`);
-        const reader = res.body!.getReader();
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          if (!ttfb) ttfb = performance.now() - start;
-          bytes += value.length;
-        }
-        clearInterval(timer);
-        peak = Math.max(peak, process.memoryUsage().rss);
-        resolve({ ttfbMs: ttfb, totalMs: performance.now() - start, bytes, peakRssGrowth: peak - base });
-      })
-      .catch((err: unknown) => {
-        clearInterval(timer);
-        reject(err as Error);
-      });
+/**
+ * Runs one export while sampling this process's RSS every 20 ms; `run` reports each chunk it
+ * receives (first one: time to first byte).
+ */
+async function sampled(run: (chunk: (bytes: number) => void) => Promise<void>): Promise<Sample> {
+  global.gc?.();
+  const base = process.memoryUsage().rss;
+  let peak = base;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  const start = performance.now();
+  let ttfb = 0;
+  let bytes = 0;
+  try {
+    await run((n) => {
+      if (!ttfb) ttfb = performance.now() - start;
+      bytes += n;
+    });
+  } finally {
+    clearInterval(timer);
+  }
+  peak = Math.max(peak, process.memoryUsage().rss);
+  return { ttfbMs: ttfb, totalMs: performance.now() - start, bytes, peakRssGrowth: peak - base };
+}
+
+/** GETs a URL (the request path: up to BACKGROUND_THRESHOLD rows), discarding the body. */
+function measureHttp(url: string, cookie: string): Promise<Sample> {
+  return sampled(async (chunk) => {
+    const res = await fetch(url, { headers: { cookie }, redirect: 'manual' });
+    if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}`);
+    const reader = res.body!.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunk(value.length);
+    }
+  });
+}
+
+/**
+ * The whole list through writeExport into a discarding stream: what the background job runs for
+ * an export over BACKGROUND_THRESHOLD rows (it writes the same bytes into GridFS).
+ */
+function measureWhole(format: 'csv' | 'xlsx', user: Express.User): Promise<Sample> {
+  const def = exportDefinition('partner')!;
+  const filters = def.filters.validate({}).value as Record<string, unknown>;
+  return sampled(async (chunk) => {
+    const sink = new Writable({
+      write(data: Buffer, _enc, done) {
+        chunk(data.length);
+        done();
+      },
+    });
+    await writeExport(def, user, { format, filters, columns: [], headers: 'keys' }, sink);
   });
 }
 
@@ -170,14 +198,31 @@ try {
   const origin = `http://127.0.0.1:${port}`;
   const cookie = await signIn(origin, 'bench-staff@example.test', password);
 
-  console.log(
-    `\nexport of ${ROWS.toLocaleString('en')} partners (GET /partners/export.*, in-process server):`,
-  );
-  console.log('format  rows     TTFB      total     size       peak RSS growth');
+  const staffUser = {
+    ...staff,
+    _id: new mongoose.Types.ObjectId(String(staff._id)),
+    desks: [],
+    timeZone: 'Asia/Shanghai',
+  } as unknown as Express.User;
+  // Thailand: a tenth of the rows, so the request streams it (no background job).
+  const thai = await PartnerModel.countDocuments({ country: 'TH', archivedAt: null });
+  const runs: [string, number, () => Promise<Sample>][] = [];
   for (const format of ['csv', 'xlsx'] as const) {
-    const s = await measure(`${origin}/partners/export.${format}`, cookie);
+    runs.push([
+      `${format} GET ?country=TH`,
+      thai,
+      () => measureHttp(`${origin}/partners/export.${format}?country=TH`, cookie),
+    ]);
+    runs.push([`${format} whole list`, ROWS, () => measureWhole(format, staffUser)]);
+  }
+  console.log(
+    `\nexport of partners (requests up to ${BACKGROUND_THRESHOLD.toLocaleString('en')} rows stream from the in-process server; the whole list runs writeExport as the background job does):`,
+  );
+  console.log('export                 rows     TTFB      total     size       peak RSS growth');
+  for (const [name, rows, run] of runs) {
+    const s = await run();
     console.log(
-      `${format.padEnd(7)} ${String(ROWS).padEnd(8)} ${secs(s.ttfbMs).padEnd(9)} ${secs(s.totalMs).padEnd(9)} ${mb(s.bytes).padEnd(10)} ${mb(s.peakRssGrowth)}`,
+      `${name.padEnd(22)} ${String(rows).padEnd(8)} ${secs(s.ttfbMs).padEnd(9)} ${secs(s.totalMs).padEnd(9)} ${mb(s.bytes).padEnd(10)} ${mb(s.peakRssGrowth)}`,
     );
   }
 
