@@ -29,9 +29,9 @@ import {
   pairKey,
   toYearMonth,
 } from '../../src/modules/targets/index.js';
+import { insertBatches } from './batches.js';
 
 export const BUSINESS_FULL_SCALE = { agreements: 20_000, cases: 50_000, markets: 500 } as const;
-const BATCH = 2000;
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
@@ -53,25 +53,6 @@ export interface BusinessOptions {
 
 const pick = <T>(rnd: () => number, list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
 
-async function batches<T>(
-  name: string,
-  total: number,
-  make: (i: number) => T,
-  insert: (docs: T[]) => Promise<unknown>,
-  log: (m: string) => void,
-): Promise<number> {
-  const started = Date.now();
-  for (let i = 0; i < total; i += BATCH) {
-    const docs: T[] = [];
-    for (let j = i; j < Math.min(total, i + BATCH); j++) docs.push(make(j));
-    await insert(docs);
-  }
-  const seconds = (Date.now() - started) / 1000;
-  const rate = Math.round(total / Math.max(seconds, 0.001));
-  log(`${name}: ${total} rows in ${seconds.toFixed(1)} s (${rate} rows/s)`);
-  return rate;
-}
-
 export async function generateBusiness(o: BusinessOptions) {
   const { rnd, now, users, partners, log } = o;
   const n = {
@@ -81,7 +62,7 @@ export async function generateBusiness(o: BusinessOptions) {
   };
   const rates: Record<string, number> = {};
 
-  rates.agreements = await batches(
+  rates.agreements = await insertBatches(
     'agreements',
     n.agreements,
     (i) => {
@@ -153,7 +134,7 @@ export async function generateBusiness(o: BusinessOptions) {
     archivedAt: null,
   });
   const year = new Date(now).getUTCFullYear();
-  rates.cases = await batches(
+  rates.cases = await insertBatches(
     'cases',
     n.cases,
     (i) => {
@@ -259,7 +240,7 @@ export async function generateBusiness(o: BusinessOptions) {
       });
     }
   }
-  rates.actuals = await batches(
+  rates.actuals = await insertBatches(
     'monthly actuals',
     months.length,
     (i) => {

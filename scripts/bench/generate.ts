@@ -8,9 +8,9 @@ import { InteractionModel, INTERACTION_KINDS } from '../../src/modules/interacti
 import { derivePartnerKeys, PartnerModel, PARTNER_TYPES } from '../../src/modules/partners/index.js';
 import { UserModel } from '../../src/modules/users/index.js';
 import { generateBusiness } from './generate-business.js';
+import { insertBatches } from './batches.js';
 
 export const FULL_SCALE = { partners: 100_000, contacts: 300_000, interactions: 1_000_000 } as const;
-const BATCH = 2000;
 
 /** mulberry32: small, fast and the same sequence on every machine for a given seed. */
 export function random(seed: number): () => number {
@@ -134,25 +134,6 @@ export interface GenerateResult {
   /** Ids the benchmark requests use: the busiest partner, a typical one. */
   busiestPartner: Types.ObjectId;
   typicalPartner: Types.ObjectId;
-}
-
-async function insertBatches<T>(
-  name: string,
-  total: number,
-  make: (i: number) => T,
-  insert: (docs: T[]) => Promise<unknown>,
-  log: (m: string) => void,
-): Promise<number> {
-  const started = Date.now();
-  for (let i = 0; i < total; i += BATCH) {
-    const docs: T[] = [];
-    for (let j = i; j < Math.min(total, i + BATCH); j++) docs.push(make(j));
-    await insert(docs);
-  }
-  const seconds = (Date.now() - started) / 1000;
-  const rate = Math.round(total / Math.max(seconds, 0.001));
-  log(`${name}: ${total} rows in ${seconds.toFixed(1)} s (${rate} rows/s)`);
-  return rate;
 }
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
