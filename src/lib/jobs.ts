@@ -41,8 +41,15 @@ export async function startJobs(db: Db, definers: JobDefiner[]): Promise<Agenda>
     // restart (rolling deploys could postpone it for ever). Schedule only what is new or changed.
     const existing = await scheduled.findOne({ name: r.name, type: 'single' });
     if (existing?.repeatInterval === r.interval) continue;
-    // every() keeps one document per job name, so two instances schedule it once in total.
     await instance.every(r.interval, r.name, r.data ?? {}, { skipImmediate: true });
+    // every() upserts one document per job name, but two instances starting together can both
+    // insert it on FerretDB (racing upserts both succeed there). Each instance then keeps the
+    // oldest: whichever finishes last sees both and drops the newer one.
+    const copies = await scheduled
+      .find({ name: r.name, type: 'single' }, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .toArray();
+    if (copies.length > 1) await scheduled.deleteMany({ _id: { $in: copies.slice(1).map((c) => c._id) } });
   }
   current = { agenda: instance, running, db };
   return instance;
