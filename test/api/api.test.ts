@@ -1,11 +1,9 @@
 import { expect } from 'chai';
-import type { Express } from 'express';
 import type { Types } from 'mongoose';
 import request from 'supertest';
 import { mongoose } from '../../src/lib/db/index.js';
-import type { Role } from '../../src/lib/permissions.js';
-import { AuditEntryModel, SYSTEM } from '../../src/modules/audit/index.js';
-import { ApiTokenModel, createToken, hashToken, RATE_LIMIT } from '../../src/modules/api/index.js';
+import { AuditEntryModel } from '../../src/modules/audit/index.js';
+import { ApiTokenModel, hashToken, RATE_LIMIT } from '../../src/modules/api/index.js';
 import { ContactModel } from '../../src/modules/contacts/index.js';
 import { InteractionModel } from '../../src/modules/interactions/index.js';
 import { PartnerModel } from '../../src/modules/partners/index.js';
@@ -15,38 +13,9 @@ import { csrfFrom, loginAs } from '../support/agent.js';
 import { clearDatabase, useTestApp } from '../support/db.js';
 import { createPartner } from '../factories/partner.js';
 import { createPlaque } from '../factories/plaque.js';
-import { createUser, type TestUser } from '../factories/user.js';
+import { apiAs } from '../support/api-client.js';
 
 const hex = (id: Types.ObjectId) => id.toHexString();
-
-interface ApiClient {
-  user: TestUser;
-  token: string;
-  get: (path: string) => request.Test;
-  post: (path: string, body?: unknown) => request.Test;
-  put: (path: string, body?: unknown) => request.Test;
-}
-
-async function apiAs(app: Express, role: Role, overrides: Partial<TestUser> = {}): Promise<ApiClient> {
-  const user = await createUser({ role, ...overrides });
-  const { token } = await createToken(user, `${role} token`, SYSTEM);
-  const auth = `Bearer ${token}`;
-  return {
-    user,
-    token,
-    get: (path) => request(app).get(`/api/v1${path}`).set('Authorization', auth),
-    post: (path, body = {}) =>
-      request(app)
-        .post(`/api/v1${path}`)
-        .set('Authorization', auth)
-        .send(body as object),
-    put: (path, body = {}) =>
-      request(app)
-        .put(`/api/v1${path}`)
-        .set('Authorization', auth)
-        .send(body as object),
-  };
-}
 
 describe('JSON API', () => {
   const { app } = useTestApp();
