@@ -77,6 +77,44 @@ export interface Planned<I, E> {
   existing?: E;
 }
 
+/**
+ * How one checked row meets its duplicates, the same for every entity: an earlier row of the file
+ * with the same key is skipped (unless "create anyway"), a record already stored is skipped or, in
+ * update mode, updated when the user may write it (`refused` is the row error otherwise) with the
+ * fields `changedFields()` names. `column` maps a field to its file column.
+ */
+export function classifyDuplicate<I, E extends { _id: Types.ObjectId; name: string }>(
+  p: Planned<I, E>,
+  mode: DuplicateMode,
+  earlier: number | undefined,
+  match: E | undefined,
+  update: { refused: RowError | null; changedFields: () => string[]; column: (field: string) => string },
+): void {
+  const row = p.report;
+  if (earlier && mode !== 'create') {
+    row.outcome = 'skip';
+    row.duplicateRow = earlier;
+  } else if (match && mode === 'skip') {
+    row.outcome = 'skip';
+  } else if (match && mode === 'update') {
+    if (update.refused) {
+      row.outcome = 'error';
+      row.errors.push(update.refused);
+    } else {
+      const changed = update.changedFields();
+      row.outcome = changed.length ? 'update' : 'unchanged';
+      row.changes = changed.map(update.column);
+      p.existing = match;
+    }
+  } else {
+    row.outcome = 'create';
+  }
+  if (match && row.outcome !== 'create') {
+    row.recordId = match._id.toHexString();
+    row.recordName = match.name;
+  }
+}
+
 export interface ParsedRow<I> {
   input?: I;
   errors: RowError[];

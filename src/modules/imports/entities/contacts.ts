@@ -15,6 +15,7 @@ import {
 } from '../../contacts/index.js';
 import { foldText, nameKey, PartnerModel, type Partner } from '../../partners/index.js';
 import {
+  classifyDuplicate,
   registerImport,
   type AnyModel,
   type ImportDefinition,
@@ -223,32 +224,20 @@ export const contactImport: ImportDefinition<ContactImportInput, Existing, Looku
       const earlier = email ? seen.get(email) : undefined;
       if (email && !seen.has(email)) seen.set(email, row.row);
       const match = email ? byEmail.get(email) : undefined;
-      if (earlier && mode !== 'create') {
-        row.outcome = 'skip';
-        row.duplicateRow = earlier;
-      } else if (match && mode === 'skip') {
-        row.outcome = 'skip';
-      } else if (match && mode === 'update') {
-        if (!match.partnerRef || !canWriteContacts(user, match.partnerRef)) {
-          row.outcome = 'error';
-          row.errors.push({ column: 'email', message: t('imports.contact.notOwner') });
-        } else {
+      classifyDuplicate(p, mode, earlier, match, {
+        refused:
+          match && (!match.partnerRef || !canWriteContacts(user, match.partnerRef))
+            ? { column: 'email', message: t('imports.contact.notOwner') }
+            : null,
+        changedFields: () => {
           const input = p.input as unknown as Record<string, unknown>;
+          // "primary" only ever makes a contact primary; an empty cell is no change.
           p.present = p.present.filter((f) => f !== 'primary' || p.input!.primary);
-          const changed = p.present.filter(
-            (f) => comparable(input[f]) !== comparable((match as unknown as Record<string, unknown>)[f]),
-          );
-          row.outcome = changed.length ? 'update' : 'unchanged';
-          row.changes = changed.map((f) => FIELD_COLUMN[f]!);
-          p.existing = match;
-        }
-      } else {
-        row.outcome = 'create';
-      }
-      if (match && row.outcome !== 'create') {
-        row.recordId = match._id.toHexString();
-        row.recordName = match.name;
-      }
+          const stored = match as unknown as Record<string, unknown>;
+          return p.present.filter((f) => comparable(input[f]) !== comparable(stored[f]));
+        },
+        column: (f) => FIELD_COLUMN[f]!,
+      });
     }
   },
 

@@ -16,6 +16,7 @@ import {
 } from '../../partners/index.js';
 import { normaliseEmail, UserModel } from '../../users/index.js';
 import {
+  classifyDuplicate,
   registerImport,
   type AnyModel,
   type ImportDefinition,
@@ -206,32 +207,19 @@ export const partnerImport: ImportDefinition<PartnerInput, Existing, Map<string,
       if (key && !seenKey.has(key)) seenKey.set(key, row.row);
       if (host && !seenHost.has(host)) seenHost.set(host, row.row);
       const match = (key ? byKey.get(key) : undefined) ?? (host ? byHost.get(host) : undefined);
-      if (earlier && mode !== 'create') {
-        row.outcome = 'skip';
-        row.duplicateRow = earlier;
-      } else if (match && mode === 'skip') {
-        row.outcome = 'skip';
-      } else if (match && mode === 'update') {
-        if (!canOnRecord(user, 'partners.update', match.owner)) {
-          row.outcome = 'error';
-          row.errors.push({ column: '', message: t('imports.errors.notOwner') });
-        } else {
+      classifyDuplicate(p, mode, earlier, match, {
+        refused:
+          match && !canOnRecord(user, 'partners.update', match.owner)
+            ? { column: '', message: t('imports.errors.notOwner') }
+            : null,
+        changedFields: () => {
+          // Only those who may assign owners update the owner column.
           p.present = p.present.filter((f) => f !== 'owner' || mayAssign);
           const input = p.input as unknown as Record<string, unknown>;
-          const changed = p.present.filter(
-            (f) => comparable(f, input[f]) !== comparable(f, match[f as FormField]),
-          );
-          row.outcome = changed.length ? 'update' : 'unchanged';
-          row.changes = changed.map((f) => FIELD_COLUMN[f as FormField]);
-          p.existing = match;
-        }
-      } else {
-        row.outcome = 'create';
-      }
-      if (match && row.outcome !== 'create') {
-        row.recordId = match._id.toHexString();
-        row.recordName = match.name;
-      }
+          return p.present.filter((f) => comparable(f, input[f]) !== comparable(f, match![f as FormField]));
+        },
+        column: (f) => FIELD_COLUMN[f as FormField],
+      });
     }
   },
 
