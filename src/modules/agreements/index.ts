@@ -26,7 +26,6 @@ export {
   buildAgreementQuery,
   LIST_FIELDS as AGREEMENT_LIST_FIELDS,
   type AgreementRow,
-  assertCanEdit,
   changeStage,
   createAgreement,
   findAgreement,
@@ -65,3 +64,5 @@ export {
 } from './agreements.schemas.js';
 export { isCurrency } from './currencies.js';
 export { agreementsRouter } from './agreements.routes.js';
+// The page's and the API's guard: another owner's agreement is refused before its body is judged.
+export { requireEditable } from './agreements.controller.js';

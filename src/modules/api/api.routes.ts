@@ -4,7 +4,7 @@ import { NotFoundError } from '../../lib/errors.js';
 import { allow, publicRoute, type Action } from '../../lib/permissions.js';
 import { idParams, Joi, objectId, validate } from '../../lib/validation.js';
 import { databaseGate } from '../../middleware/database-gate.js';
-import { agreementListQuery, agreementSchema, stageSchema } from '../agreements/index.js';
+import { agreementListQuery, agreementSchema, requireEditable, stageSchema } from '../agreements/index.js';
 import {
   acknowledgeSchema,
   assignSchema,
@@ -288,7 +288,7 @@ export const API_ROUTES: ApiRoute[] = [
     action: 'agreements.update',
     tag: 'agreements',
     summary: 'Replace an agreement’s fields (coordinators: agreements they own)',
-    guard: agreements.requireEditable,
+    guard: requireEditable,
     body: agreementApiSchema,
     handler: agreements.agreementsUpdate,
   },
