@@ -1,6 +1,6 @@
 import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
-import { ObjectId, type Db } from 'mongodb';
+import { ObjectId, type Collection, type Db } from 'mongodb';
 import { logger } from './logger.js';
 
 export const JOBS_COLLECTION = 'agendaJobs';
@@ -43,16 +43,27 @@ export async function startJobs(db: Db, definers: JobDefiner[]): Promise<Agenda>
     if (existing?.repeatInterval === r.interval) continue;
     await instance.every(r.interval, r.name, r.data ?? {}, { skipImmediate: true });
     // every() upserts one document per job name, but two instances starting together can both
-    // insert it on FerretDB (racing upserts both succeed there). Each instance then keeps the
-    // oldest: whichever finishes last sees both and drops the newer one.
-    const copies = await scheduled
-      .find({ name: r.name, type: 'single' }, { projection: { _id: 1 } })
-      .sort({ _id: 1 })
-      .toArray();
-    if (copies.length > 1) await scheduled.deleteMany({ _id: { $in: copies.slice(1).map((c) => c._id) } });
+    // insert it on FerretDB (racing upserts both succeed there), and with copies stored the upsert
+    // may update any one of them. Whichever instance finishes last sees every copy and keeps one.
+    await keepOneSchedule(scheduled, r);
   }
   current = { agenda: instance, running, db };
   return instance;
+}
+
+/** Keeps the oldest copy of a schedule that has its current interval, and deletes the others. */
+async function keepOneSchedule(
+  scheduled: Collection<{ name: string; repeatInterval?: string }>,
+  r: Recurring,
+): Promise<void> {
+  const copies = await scheduled
+    .find({ name: r.name, type: 'single' }, { projection: { _id: 1, repeatInterval: 1 } })
+    .sort({ _id: 1 })
+    .toArray();
+  if (copies.length < 2) return;
+  const keep = copies.find((c) => c.repeatInterval === r.interval) ?? copies[0]!;
+  const drop = copies.filter((c) => c !== keep).map((c) => c._id);
+  await scheduled.deleteMany({ _id: { $in: drop } });
 }
 
 /**

@@ -125,19 +125,19 @@ describe('background jobs (Agenda on the database)', () => {
       expect(await agendaJobs().countDocuments({ lockedAt: { $ne: null } })).to.equal(0);
     });
 
-    it('when another instance already stored a second copy of a schedule (racing upserts on FerretDB), then starting keeps one document per job name, the oldest', async () => {
+    it('when another instance already stored a second copy of a schedule (racing upserts on FerretDB), then starting keeps one document per job name, with the current interval', async () => {
       const copy = {
         name: JOB_PURGE_SESSIONS,
         type: 'single',
         repeatInterval: '1 day',
         nextRunAt: new Date(),
       };
-      const first = await agendaJobs().insertOne({ ...copy });
+      await agendaJobs().insertOne({ ...copy });
       await agendaJobs().insertOne({ ...copy });
       await startJobs(db(), JOB_DEFINERS);
       await stopJobs();
       const left = await agendaJobs().find({ name: JOB_PURGE_SESSIONS }).toArray();
-      expect(left.map((d) => String(d._id))).to.deep.equal([String(first.insertedId)]);
+      expect(left).to.have.length(1);
       expect(left[0]!.repeatInterval).to.equal(RECURRING[JOB_PURGE_SESSIONS]!.interval);
     });
 
