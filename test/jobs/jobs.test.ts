@@ -130,7 +130,9 @@ describe('background jobs (Agenda on the database)', () => {
         name: JOB_PURGE_SESSIONS,
         type: 'single',
         repeatInterval: '1 day',
-        nextRunAt: new Date(),
+        // As every() with skipImmediate stores it: not due, so no run of a copy races the check
+        // (a run saves its own copy back, old interval included, when it finishes).
+        nextRunAt: new Date(Date.now() + 3_600_000),
       };
       await agendaJobs().insertOne({ ...copy });
       await agendaJobs().insertOne({ ...copy });
