@@ -12,6 +12,7 @@ import {
 import { startJobs, stopJobs } from './lib/jobs.js';
 import { logger } from './lib/logger.js';
 import { JOB_DEFINERS } from './jobs.js';
+import { startTileWarmer, stopTileWarmer } from './modules/home/index.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -37,6 +38,7 @@ async function start(): Promise<void> {
   if (stopping) return;
   await startJobs(mongoose.connection.db!, JOB_DEFINERS);
   logger.info('jobs started');
+  startTileWarmer();
   if (process.send) process.send({ ready: true, port });
 }
 
@@ -58,6 +60,7 @@ async function shutdown(signal: string): Promise<void> {
     await closed;
     clearInterval(idleSweep);
   }
+  stopTileWarmer();
   await stopJobs().catch((err: unknown) => logger.error({ err }, 'stopping jobs failed'));
   await disconnectDatabase().catch((err: unknown) => logger.error({ err }, 'closing database failed'));
   await database?.launcher?.stop();

@@ -101,6 +101,26 @@ export async function cached<T>(key: string, options: CacheOptions, work: () => 
   return load(key, options.tags, work);
 }
 
+/**
+ * The value under `key` as `cached` would hold it, but never a stale one: waits for a load unless
+ * the stored value is fresh. For warming ahead of users (the dashboard's tile warmer), which
+ * wants each load finished before starting the next.
+ */
+export function freshValue<T>(key: string, options: CacheOptions, work: () => Promise<T>): Promise<T> {
+  const entry = entries.get(key);
+  const generation = generationOf(options.tags);
+  if (
+    entry &&
+    'value' in entry &&
+    entry.generation === generation &&
+    Date.now() - entry.loadedAt < options.ttlMs
+  ) {
+    return Promise.resolve(entry.value as T);
+  }
+  if (entry?.pending && entry.pendingGeneration === generation) return entry.pending as Promise<T>;
+  return load(key, options.tags, work);
+}
+
 const WRITES = [
   'save',
   'updateOne',

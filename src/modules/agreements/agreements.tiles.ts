@@ -15,7 +15,7 @@ registerDashboardTile({
   title: 'agreements.tiles.pipeline',
   action: 'agreements.metrics',
   view: 'agreements/tile-pipeline',
-  cache: { scope: 'shared', tags: ['agreements'] },
+  cache: { scope: 'shared', tags: ['agreements'], varies: [] },
   async load() {
     const counts = await countByStage({});
     return { stages: STAGES.map((stage) => ({ stage, count: counts.get(stage) ?? 0 })) };
@@ -28,7 +28,7 @@ registerDashboardTile({
   title: 'agreements.tiles.expiring',
   action: 'agreements.metrics',
   view: 'agreements/tile-expiring',
-  cache: { scope: 'shared', tags: ['agreements'] },
+  cache: { scope: 'shared', tags: ['agreements'], varies: [] },
   async load({ now }) {
     const from = officeToday(now);
     const to = new Date(from.getTime() + EXPIRY_WINDOW_DAYS * DAY);

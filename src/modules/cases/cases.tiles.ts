@@ -24,7 +24,7 @@ registerDashboardTile({
   title: 'cases.tiles.sla',
   action: 'cases.reports',
   view: 'cases/tile-sla',
-  cache: { scope: 'shared', tags: ['cases'] },
+  cache: { scope: 'shared', tags: ['cases'], varies: [] },
   async load({ user, now }) {
     const [open, breached, atRisk] = await Promise.all([
       countCases({ scope: 'all', status: 'open' }, user, now),

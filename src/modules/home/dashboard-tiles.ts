@@ -1,7 +1,7 @@
 import type { Locale } from '../../config/index.js';
 import type { Translate } from '../../lib/i18n.js';
 import { mayAttempt, type Action, type Role } from '../../lib/permissions.js';
-import { cached } from '../../lib/short-cache.js';
+import { cached, freshValue, type CacheOptions } from '../../lib/short-cache.js';
 
 export interface TileContext {
   user: Express.User;
@@ -36,26 +36,59 @@ export interface DashboardTile {
    * 'user' for one user's own data (a write makes the next view wait for fresh data). `tags`
    * name the data the tile reads: models marked with invalidateOnWrite(schema, tag).
    */
-  cache?: { scope: 'shared' | 'user'; tags: readonly string[]; ttlMs?: number };
+  cache?: {
+    scope: 'shared' | 'user';
+    tags: readonly string[];
+    ttlMs?: number;
+    /**
+     * What a 'shared' tile's locals depend on besides the data (default: all three). A tile that
+     * shows every role allowed to see it the same numbers leaves 'role' out, so one load serves
+     * them all.
+     */
+    varies?: readonly TileVariation[];
+  };
   load(ctx: TileContext): Promise<Record<string, unknown> | null>;
 }
 
 /** Sixty seconds: a summary a minute old is fine, and it bounds how far another instance lags. */
 export const TILE_CACHE_TTL_MS = 60_000;
 
+export type TileVariation = 'role' | 'locale' | 'timeZone';
+const EVERY_VARIATION: readonly TileVariation[] = ['role', 'locale', 'timeZone'];
+
+/** The cache key of a tile's locals for this viewer (null: the tile is not cached). */
+export function tileCacheKey(tile: DashboardTile, ctx: TileContext): string | null {
+  if (!tile.cache) return null;
+  if (tile.cache.scope === 'user')
+    return `tile:${tile.key}:${String(ctx.user._id)}:${ctx.locale}:${ctx.timeZone}`;
+  const varies = tile.cache.varies ?? EVERY_VARIATION;
+  const part = (v: TileVariation, value: string) => (varies.includes(v) ? value : '*');
+  return `tile:${tile.key}:${part('role', ctx.user.role)}:${part('locale', ctx.locale)}:${part('timeZone', ctx.timeZone)}`;
+}
+
+function cacheOptions(cache: NonNullable<DashboardTile['cache']>): CacheOptions {
+  return {
+    ttlMs: cache.ttlMs ?? TILE_CACHE_TTL_MS,
+    tags: cache.tags,
+    afterWrite: cache.scope === 'user' ? 'reload' : 'background',
+  };
+}
+
 /** load() through the tile's cache, when it has one. The locals are shared: views must not change them. */
 export function loadTile(tile: DashboardTile, ctx: TileContext): Promise<Record<string, unknown> | null> {
-  if (!tile.cache) return tile.load(ctx);
-  const who = tile.cache.scope === 'user' ? String(ctx.user._id) : ctx.user.role;
-  return cached(
-    `tile:${tile.key}:${who}:${ctx.locale}:${ctx.timeZone}`,
-    {
-      ttlMs: tile.cache.ttlMs ?? TILE_CACHE_TTL_MS,
-      tags: tile.cache.tags,
-      afterWrite: tile.cache.scope === 'user' ? 'reload' : 'background',
-    },
-    () => tile.load(ctx),
-  );
+  const key = tileCacheKey(tile, ctx);
+  if (!key || !tile.cache) return tile.load(ctx);
+  return cached(key, cacheOptions(tile.cache), () => tile.load(ctx));
+}
+
+/** Like loadTile, but waits for fresh locals rather than serving stale ones (the tile warmer). */
+export function loadTileFresh(
+  tile: DashboardTile,
+  ctx: TileContext,
+): Promise<Record<string, unknown> | null> {
+  const key = tileCacheKey(tile, ctx);
+  if (!key || !tile.cache) return tile.load(ctx);
+  return freshValue(key, cacheOptions(tile.cache), () => tile.load(ctx));
 }
 
 const tiles: DashboardTile[] = [];

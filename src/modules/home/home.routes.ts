@@ -4,6 +4,7 @@ import { allow, can, type Action } from '../../lib/permissions.js';
 import { renderPage } from '../../lib/views.js';
 import { dashboardTilesFor, loadTile, type DashboardTile, type TileContext } from './dashboard-tiles.js';
 import './home.tiles.js';
+import { noteDashboardView } from './tile-warmer.js';
 
 export const homeRouter = Router();
 
@@ -50,6 +51,7 @@ async function renderTile(
 
 homeRouter.get('/', allow('dashboard.view'), async (req, res) => {
   const user = req.user!;
+  noteDashboardView();
   const ctx: TileContext = {
     user,
     now: new Date(),

@@ -149,6 +149,6 @@ registerDashboardTile({
   action: 'partners.read',
   roles: ['admin', 'manager'],
   view: 'home/tiles/new-partners',
-  cache: { scope: 'shared', tags: ['partners'] },
+  cache: { scope: 'shared', tags: ['partners'], varies: ['locale', 'timeZone'] },
   load: loadNewPartners,
 });

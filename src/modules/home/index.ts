@@ -6,3 +6,4 @@ export {
   type DashboardTile,
   type TileContext,
 } from './dashboard-tiles.js';
+export { startTileWarmer, stopTileWarmer, warmSharedTiles } from './tile-warmer.js';

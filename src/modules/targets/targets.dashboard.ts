@@ -11,7 +11,7 @@ registerDashboardTile({
   action: 'targets.read',
   roles: ['admin', 'manager'],
   view: 'targets/dashboard-tile',
-  cache: { scope: 'shared', tags: ['targets'] },
+  cache: { scope: 'shared', tags: ['targets'], varies: ['locale'] },
   async load({ locale, t, now }) {
     const overview = await planOverview(now);
     return {

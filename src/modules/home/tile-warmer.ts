@@ -1,0 +1,106 @@
+import { Types } from 'mongoose';
+import { config, LOCALES } from '../../config/index.js';
+import { translator } from '../../lib/i18n.js';
+import { logger } from '../../lib/logger.js';
+import { ROLES, type Role } from '../../lib/permissions.js';
+import {
+  dashboardTilesFor,
+  loadTileFresh,
+  TILE_CACHE_TTL_MS,
+  tileCacheKey,
+  type TileContext,
+} from './dashboard-tiles.js';
+
+/**
+ * The management tiles read whole collections on FerretDB (seconds at alliance scale), and the
+ * tile cache only helps the second viewer. The warmer loads every shared tile at boot, so the
+ * first manager after a deploy does not wait, and again before the cache would stop serving them
+ * while the dashboard is in use, so a quiet half hour does not make the next viewer wait either.
+ * Personal tiles are not warmed: they read one user's rows, which the database finds quickly.
+ */
+
+/** Warm again this often: before a cached value is too old to be served (5 × ttl). */
+export const WARM_EVERY_MS = TILE_CACHE_TTL_MS * 4;
+/** Keep warming for this long after the last dashboard view; an idle instance leaves the database alone. */
+export const WARM_WHILE_VIEWED_WITHIN_MS = 60 * 60_000;
+
+let lastViewAt = 0;
+let timer: NodeJS.Timeout | undefined;
+let running: Promise<number> | undefined;
+let stopped = false;
+
+export function noteDashboardView(at = Date.now()): void {
+  lastViewAt = at;
+}
+
+/** A viewer of this role for the shared tiles, which by definition do not depend on who views. */
+function standIn(role: Role): Express.User {
+  return {
+    _id: new Types.ObjectId('000000000000000000000000'),
+    email: '',
+    name: '',
+    role,
+    desks: [],
+    locale: config.defaultLocale,
+    timeZone: config.defaultTimeZone,
+  };
+}
+
+/**
+ * Loads each shared tile once per cache key (every role and language, the office time zone),
+ * one after another so the warmer never crowds out users. Resolves to the number of keys warmed;
+ * a tile that fails is logged and skipped (its viewers then see the tile's own error box).
+ */
+export function warmSharedTiles(now = new Date()): Promise<number> {
+  running ??= (async () => {
+    const seen = new Set<string>();
+    for (const role of ROLES) {
+      for (const locale of LOCALES) {
+        const ctx: TileContext = {
+          user: standIn(role),
+          now,
+          locale,
+          timeZone: config.defaultTimeZone,
+          t: translator(locale),
+        };
+        for (const tile of dashboardTilesFor({ role })) {
+          const key = tile.cache?.scope === 'shared' ? tileCacheKey(tile, ctx) : null;
+          if (stopped) return seen.size;
+          if (!key || seen.has(key)) continue;
+          seen.add(key);
+          await loadTileFresh(tile, ctx).catch((err: unknown) => {
+            if (!stopped) logger.warn({ err, tile: tile.key }, 'warming a dashboard tile failed');
+          });
+        }
+      }
+    }
+    return seen.size;
+  })().finally(() => (running = undefined));
+  return running;
+}
+
+/** Warms now, then every WARM_EVERY_MS while the dashboard was viewed within the last hour. */
+export function startTileWarmer(): void {
+  if (timer) return;
+  stopped = false;
+  const warm = () =>
+    warmSharedTiles().then(
+      (keys) => logger.debug({ keys }, 'dashboard tiles warmed'),
+      (err: unknown) => logger.warn({ err }, 'warming the dashboard tiles failed'),
+    );
+  void warm();
+  timer = setInterval(() => {
+    if (Date.now() - lastViewAt < WARM_WHILE_VIEWED_WITHIN_MS) void warm();
+  }, WARM_EVERY_MS);
+  timer.unref();
+}
+
+/**
+ * Stops warming: no further tile starts. A load in progress is not waited for (at alliance scale
+ * one can take longer than the shutdown grace); closing the database ends it, quietly.
+ */
+export function stopTileWarmer(): void {
+  stopped = true;
+  clearInterval(timer);
+  timer = undefined;
+}
