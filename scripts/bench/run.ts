@@ -4,6 +4,7 @@
 // Prints p50/p95/p99, req/s and each SPEC bar's pass/fail; writes JSON to bench-results/.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import mongoose from 'mongoose';
@@ -46,6 +47,8 @@ export interface Measured {
   barP95?: number;
   pass?: boolean;
   firstMs?: number;
+  /** The machine's 1-minute load average when the scenario ended (other work skews figures). */
+  load1?: number;
   /** Why the scenario has no figures (e.g. the first request timed out). */
   note?: string;
 }
@@ -282,10 +285,11 @@ async function benchScale(uri: string, scale: number) {
         console.log(`  skipped ${s.name}: ${s.path} answers ${probe.status}`);
         continue;
       }
-      const m = { ...(await measure(s.name, base + s.path, headers, s.barP95)), firstMs };
+      const measured = await measure(s.name, base + s.path, headers, s.barP95);
+      const m = { ...measured, firstMs, load1: Math.round(loadavg()[0]! * 10) / 10 };
       results.push(m);
       console.log(
-        `  ${m.name}: first ${firstMs} ms, then p50 ${m.p50} ms, p95 ${m.p95} ms, ${m.reqPerSec} req/s (${m.requests} requests)`,
+        `  ${m.name}: first ${firstMs} ms, then p50 ${m.p50} ms, p95 ${m.p95} ms, ${m.reqPerSec} req/s (${m.requests} requests, load ${m.load1})`,
       );
     }
     if (only) return { scale, counts: data.counts, results, appToBaseline: NaN };
@@ -355,26 +359,35 @@ async function main(): Promise<void> {
   } finally {
     await launcher?.stop();
   }
-  console.log('\n| scenario | scale | p50 ms | p95 ms | p99 ms | req/s | SPEC bar (p95) |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('\n| scenario | scale | first ms | p50 ms | p95 ms | p99 ms | req/s | load | SPEC bar (p95) |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const run of runs) {
     for (const m of run.results) {
       const bar = `${m.barP95 ? `≤ ${m.barP95} ms: ${m.pass ? 'pass' : 'FAIL'}` : '—'}${m.note ? ` (${m.note})` : ''}`;
-      console.log(`| ${m.name} | ${run.scale} | ${m.p50} | ${m.p95} | ${m.p99} | ${m.reqPerSec} | ${bar} |`);
+      const ms = (v: number) => (Number.isNaN(v) ? '—' : String(Math.round(v)));
+      console.log(
+        `| ${m.name} | ${run.scale} | ${m.firstMs ?? '—'} | ${ms(m.p50)} | ${ms(m.p95)} | ${ms(m.p99)} | ${m.reqPerSec} | ${m.load1 ?? '—'} | ${bar} |`,
+      );
     }
     if (Number.isNaN(run.appToBaseline)) continue;
     const ok = run.appToBaseline >= 0.7;
     console.log(
-      `| app ÷ raw-driver baseline (list req/s) | ${run.scale} | | | | ${run.appToBaseline} | ≥ 0.70: ${ok ? 'pass' : 'FAIL'} |`,
+      `| app ÷ raw-driver baseline (list req/s) | ${run.scale} | | | | | ${run.appToBaseline} | | ≥ 0.70: ${ok ? 'pass' : 'FAIL'} |`,
     );
   }
-  if (runs.length > 1) {
-    const first = runs[0]!;
-    const last = runs[runs.length - 1]!;
-    console.log(`\nGrowth from scale ${first.scale} to ${last.scale} (p95 ratio; bar ≤ 1.5 for list pages):`);
-    for (const m of last.results) {
-      const small = first.results.find((r) => r.name === m.name);
-      if (small) console.log(`  ${m.name}: ${(m.p95 / small.p95).toFixed(2)}×`);
+  const first = runs[0];
+  for (const run of runs.slice(1)) {
+    console.log(`\nGrowth from scale ${first!.scale} to ${run.scale} (p95 ratio; bar ≤ 1.5 for list pages):`);
+    for (const m of run.results) {
+      const small = first!.results.find((r) => r.name === m.name);
+      // A page that gave no p95 (timed out) is compared by its first request.
+      const ratio =
+        Number.isNaN(m.p95) && small?.firstMs && m.firstMs
+          ? m.firstMs / small.firstMs
+          : small
+            ? m.p95 / small.p95
+            : NaN;
+      if (small) console.log(`  ${m.name}: ${Number.isNaN(ratio) ? 'no figure' : `${ratio.toFixed(2)}×`}`);
     }
   }
   mkdirSync(join(rootDir, 'bench-results'), { recursive: true });
