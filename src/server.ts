@@ -38,8 +38,11 @@ async function start(): Promise<void> {
   if (stopping) return;
   await startJobs(mongoose.connection.db!, JOB_DEFINERS);
   logger.info('jobs started');
-  startTileWarmer();
   if (process.send) process.send({ ready: true, port });
+  // A supervising process (the benchmark) learns when the dashboard is warm.
+  void startTileWarmer().then((tiles) => {
+    if (process.send && process.connected) process.send({ tilesWarmed: tiles });
+  });
 }
 
 async function shutdown(signal: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { clearShortCache } from '../../src/lib/short-cache.js';
-import { warmSharedTiles } from '../../src/modules/home/index.js';
+import { startTileWarmer, stopTileWarmer, warmSharedTiles } from '../../src/modules/home/index.js';
 import { AgreementModel } from '../../src/modules/agreements/agreement.model.js';
 import { loginAs, type LoggedIn } from '../support/agent.js';
 import { captureCommands, type CapturedCommand } from '../support/commands.js';
@@ -67,5 +67,25 @@ describe('dashboard tile warmer', () => {
     const reads = sharedReads(afterWrite.commands);
     expect(reads.some((r) => r.endsWith(' agreements'))).to.equal(true);
     expect(reads.filter((r) => !r.endsWith(' agreements'))).to.deep.equal([]);
+  });
+
+  it('startTileWarmer (at boot) warms at once and resolves when done; a second start does nothing until it is stopped', async () => {
+    try {
+      const first = await startTileWarmer();
+      expect(first).to.be.greaterThan(0);
+      const { commands } = await captureCommands(() => viewers[1]!.agent.get('/').expect(200));
+      expect(sharedReads(commands)).to.deep.equal([]);
+      clearShortCache();
+      const second = await captureCommands(() => startTileWarmer());
+      expect(second.result).to.equal(0);
+      expect(second.commands).to.deep.equal([]);
+    } finally {
+      stopTileWarmer();
+    }
+    try {
+      expect(await startTileWarmer(), 'started again after a stop').to.be.greaterThan(0);
+    } finally {
+      stopTileWarmer();
+    }
   });
 });

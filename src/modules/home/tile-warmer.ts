@@ -79,20 +79,30 @@ export function warmSharedTiles(now = new Date()): Promise<number> {
   return running;
 }
 
-/** Warms now, then every WARM_EVERY_MS while the dashboard was viewed within the last hour. */
-export function startTileWarmer(): void {
-  if (timer) return;
+/**
+ * Warms now, then every WARM_EVERY_MS while the dashboard was viewed within the last hour.
+ * Resolves when the first warm-up has finished, with the number of tile values loaded (0 when it
+ * failed or the warmer was already running); it never rejects.
+ */
+export function startTileWarmer(): Promise<number> {
+  if (timer) return Promise.resolve(0);
   stopped = false;
   const warm = () =>
     warmSharedTiles().then(
-      (keys) => logger.debug({ keys }, 'dashboard tiles warmed'),
-      (err: unknown) => logger.warn({ err }, 'warming the dashboard tiles failed'),
+      (keys) => {
+        logger.debug({ keys }, 'dashboard tiles warmed');
+        return keys;
+      },
+      (err: unknown) => {
+        logger.warn({ err }, 'warming the dashboard tiles failed');
+        return 0;
+      },
     );
-  void warm();
   timer = setInterval(() => {
     if (Date.now() - lastViewAt < WARM_WHILE_VIEWED_WITHIN_MS) void warm();
   }, WARM_EVERY_MS);
   timer.unref();
+  return warm();
 }
 
 /**
