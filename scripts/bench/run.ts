@@ -83,7 +83,8 @@ async function measure(
   let non2xx = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
-      { url, connections, duration, amount: maxRequests, headers, timeout: 60 },
+      // Bounded in time and in count (`amount` would override the duration: a slow page ran for minutes).
+      { url, connections, duration, maxOverallRequests: maxRequests, headers, timeout: 60 },
       (err, res) => (err ? reject(err) : resolve(res)),
     );
     instance.on('response', (_client, status, _bytes, ms) => {
