@@ -156,6 +156,16 @@ async function signIn(origin: string, email: string, password: string): Promise<
   return (res.headers.getSetCookie()[0] ?? cookie).split(';')[0]!;
 }
 
+/** A created user as the services see a signed-in one (`req.user`). */
+function asSignedIn(user: { _id: unknown }): Express.User {
+  return {
+    ...user,
+    _id: new mongoose.Types.ObjectId(String(user._id)),
+    desks: [],
+    timeZone: 'Asia/Shanghai',
+  } as unknown as Express.User;
+}
+
 let stopDb: (() => Promise<void>) | undefined;
 let sqliteDir: string | undefined;
 let server: Server | undefined;
@@ -198,12 +208,7 @@ try {
   const origin = `http://127.0.0.1:${port}`;
   const cookie = await signIn(origin, 'bench-staff@example.test', password);
 
-  const staffUser = {
-    ...staff,
-    _id: new mongoose.Types.ObjectId(String(staff._id)),
-    desks: [],
-    timeZone: 'Asia/Shanghai',
-  } as unknown as Express.User;
+  const staffUser = asSignedIn(staff);
   // Thailand: a tenth of the rows, so the request streams it (no background job).
   const thai = await PartnerModel.countDocuments({ country: 'TH', archivedAt: null });
   const runs: [string, number, () => Promise<Sample>][] = [];
@@ -234,12 +239,7 @@ try {
     );
   }
   const csv = Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
-  const managerUser = {
-    ...manager,
-    _id: new mongoose.Types.ObjectId(String(manager._id)),
-    desks: [],
-    timeZone: 'Asia/Shanghai',
-  } as unknown as Express.User;
+  const managerUser = asSignedIn(manager);
   const t = translator('en');
   console.log(
     `\nimport of ${IMPORT_ROWS.toLocaleString('en')} rows (${mb(csv.length)} CSV, importPartners service):`,
