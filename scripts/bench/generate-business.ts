@@ -157,6 +157,15 @@ export async function generateBusiness(o: BusinessOptions) {
         acknowledgedAt,
         resolvedAt,
       };
+      // A running system flags a window within a minute of its due time (cases.escalate), so a
+      // window missed before now is already flagged, with its timeline entry: otherwise the
+      // escalation job spends the benchmark's first minutes flagging thousands of old cases.
+      const ackBreached = (acknowledgedAt ?? new Date(now)) > due.ackDueAt;
+      const resolveBreached = (resolvedAt ?? new Date(now)) > due.resolveDueAt;
+      const breaches = [
+        ...(ackBreached ? [{ at: due.ackDueAt, to: 'ack' }] : []),
+        ...(resolveBreached ? [{ at: due.resolveDueAt, to: 'resolve' }] : []),
+      ].map(({ at, to }) => ({ at, by: null, kind: 'breach', to, meta: { dueAt: at.toISOString() } }));
       const origin = pick(rnd, ['CN', 'TH', 'VN', 'MY']);
       const incident = pick(rnd, ['TH', 'VN', 'SG', 'CN']);
       const partner = pick(rnd, partners);
@@ -185,14 +194,14 @@ export async function generateBusiness(o: BusinessOptions) {
         pastDesks: [],
         assignee: status === 'new' || status === 'triaged' ? null : loggedBy,
         loggedBy,
-        timeline: [{ at: openedAt, by: loggedBy, kind: 'created', meta: {} }],
+        timeline: [{ at: openedAt, by: loggedBy, kind: 'created', meta: {} }, ...breaches],
         attachments: [],
         closedAt: status === 'closed' ? resolvedAt : null,
         reopenedAt: null,
-        ackBreached: !!acknowledgedAt && acknowledgedAt > due.ackDueAt,
-        resolveBreached: !!resolvedAt && resolvedAt > due.resolveDueAt,
-        ackBreachedAt: null,
-        resolveBreachedAt: null,
+        ackBreached,
+        resolveBreached,
+        ackBreachedAt: ackBreached ? due.ackDueAt : null,
+        resolveBreachedAt: resolveBreached ? due.resolveDueAt : null,
         openedWeek: weekKey(openedAt),
         resolvedWeek: resolvedAt ? weekKey(resolvedAt) : null,
         ackWithinSla: acknowledgedAt ? acknowledgedAt <= due.ackDueAt : null,
