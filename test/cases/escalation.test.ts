@@ -1,7 +1,13 @@
 import { expect } from 'chai';
-import { CaseModel, escalateCases, type ComplaintCase } from '../../src/modules/cases/index.js';
+import {
+  CaseModel,
+  escalateCases,
+  OPEN_STATUSES,
+  type ComplaintCase,
+} from '../../src/modules/cases/index.js';
 import { NotificationModel } from '../../src/modules/notifications/index.js';
 import { AuditEntryModel } from '../../src/modules/audit/index.js';
+import { captureCommands } from '../support/commands.js';
 import { clearDatabase, useTestApp } from '../support/db.js';
 import { createCase } from '../factories/case.js';
 import { createDesk } from '../factories/desk.js';
@@ -10,9 +16,42 @@ import { createUser } from '../factories/user.js';
 const HOUR = 3_600_000;
 
 describe('cases.escalate job (controllable clock)', () => {
-  useTestApp();
+  useTestApp({ monitorCommands: true });
 
   beforeEach(clearDatabase);
+
+  it('when cases in every open status pass their resolve due time, then each running one is flagged, and the job looks for them with one status per query (FerretDB hands an equality to PostgreSQL, not an $in)', async () => {
+    const desk = await createDesk();
+    const u = await createUser({ role: 'complaint_officer' });
+    const t0 = new Date('2026-03-02T00:00:00Z');
+    const cases = [];
+    for (const status of [...OPEN_STATUSES, 'resolved', 'closed'] as const) {
+      cases.push(await createCase({ desk, loggedBy: u._id, status, openedAt: t0, priority: 'urgent' }));
+    }
+    const { result, commands } = await captureCommands(() =>
+      escalateCases(new Date(t0.getTime() + 25 * HOUR)),
+    );
+    const after = await CaseModel.find(
+      {},
+      { status: 1, ackBreached: 1, resolveBreached: 1, pausedAt: 1 },
+    ).lean();
+    const running = after.filter((c) => OPEN_STATUSES.includes(c.status) && !c.pausedAt);
+    expect(running.length).to.be.greaterThan(3);
+    expect(
+      after
+        .filter((c) => c.resolveBreached)
+        .map((c) => c.status)
+        .sort(),
+    ).to.deep.equal(running.map((c) => c.status).sort());
+    // Windows flagged: every running resolve window, and the acknowledge window of the new case.
+    expect(after.filter((c) => c.ackBreached).map((c) => c.status)).to.deep.equal(['new']);
+    expect(result.flagged).to.equal(running.length + 1);
+    const searches = commands.filter(
+      (c) => c.name === 'find' && c.command.find === 'cases' && !c.command.filter._id,
+    );
+    expect(searches.length).to.be.greaterThan(0);
+    for (const search of searches) expect(search.command.filter.status).to.be.a('string');
+  });
 
   it('when a case passes its acknowledge due time, then it is flagged once and the desk lead and managers are notified once, even on re-runs and parallel runs', async () => {
     const lead = await createUser({ role: 'complaint_officer' });

@@ -33,6 +33,7 @@ export function buildInteraction(o: InteractionOverrides) {
   seq += 1;
   const followUpAt = o.followUpAt ?? null;
   const done = o.followUpDone ?? false;
+  const remindAt = o.followUpRemindAt !== undefined ? o.followUpRemindAt : done ? null : followUpAt;
   return {
     partner: o.partner._id,
     partnerType: o.partner.type,
@@ -47,7 +48,8 @@ export function buildInteraction(o: InteractionOverrides) {
     followUpAssignee: o.followUpAssignee ?? (followUpAt ? o.by : null),
     followUpDone: done,
     followUpDoneAt: o.followUpDoneAt ?? (done ? new Date() : null),
-    followUpRemindAt: o.followUpRemindAt !== undefined ? o.followUpRemindAt : done ? null : followUpAt,
+    followUpRemindAt: remindAt,
+    followUpReminderPending: remindAt != null,
     followUpNotifiedFor: o.followUpNotifiedFor ?? null,
     deletedAt: o.deletedAt ?? null,
     ...(o.createdAt ? { createdAt: o.createdAt } : {}),

@@ -2,7 +2,9 @@ import type { Agenda } from 'agenda';
 import { expect } from 'chai';
 import { mongoose, trusted } from '../../src/lib/db/index.js';
 import { setMailTransport, type MailMessage } from '../../src/lib/mailer.js';
+import { OnceKeyModel } from '../../src/lib/once.js';
 import {
+  backfillReminderFlags,
   claimReminder,
   defineFollowUpJobs,
   InteractionModel,
@@ -108,6 +110,51 @@ describe('follow-up reminders (the followups.remind job)', () => {
     const after = await InteractionModel.findById(f._id).lean();
     expect(after!.followUpNotifiedFor!.getTime()).to.equal(due.getTime());
     expect(after!.followUpRemindAt).to.equal(null);
+  });
+
+  it('when followUpRemindAt is written by an update, a findOneAndUpdate or a save, then followUpReminderPending follows it, and the job reminds only flagged follow-ups', async () => {
+    const f = await followUp();
+    const pending = async () => (await InteractionModel.findById(f._id).lean())!.followUpReminderPending;
+    expect(await pending()).to.equal(true);
+    await InteractionModel.updateOne({ _id: f._id }, { $set: { followUpRemindAt: null } });
+    expect(await pending()).to.equal(false);
+    await InteractionModel.updateOne({ _id: f._id }, { followUpRemindAt: due });
+    expect(await pending()).to.equal(true);
+    await InteractionModel.findOneAndUpdate({ _id: f._id }, { $set: { followUpRemindAt: null } });
+    expect(await pending()).to.equal(false);
+    const doc = (await InteractionModel.findById(f._id))!;
+    doc.followUpRemindAt = due;
+    await doc.save();
+    expect(await pending()).to.equal(true);
+
+    // A reminder the flag does not know of is not looked at (the backfill below flags old ones).
+    await InteractionModel.collection.updateOne({ _id: f._id }, { $set: { followUpReminderPending: false } });
+    expect((await remindDueFollowUps(due)).reminded).to.equal(0);
+  });
+
+  it('when a database holds reminders written before the flag existed, then the backfill flags them once and the job reminds them', async () => {
+    const old = await followUp();
+    const unrelated = await followUp({ followUpRemindAt: null, summary: 'Reminded already' });
+    await InteractionModel.collection.updateMany({}, { $unset: { followUpReminderPending: '' } });
+    await OnceKeyModel.deleteMany({});
+
+    expect(await backfillReminderFlags()).to.equal(1);
+    const flags = await InteractionModel.find({}, { followUpReminderPending: 1 }).lean();
+    const byId = new Map(flags.map((r) => [String(r._id), r.followUpReminderPending]));
+    expect(byId.get(String(old._id))).to.equal(true);
+    expect(byId.get(String(unrelated._id))).to.not.equal(true);
+
+    // Once per database: a later boot does not scan again.
+    await InteractionModel.collection.updateOne(
+      { _id: old._id },
+      { $unset: { followUpReminderPending: '' } },
+    );
+    expect(await backfillReminderFlags()).to.equal(0);
+    await InteractionModel.collection.updateOne(
+      { _id: old._id },
+      { $set: { followUpReminderPending: true } },
+    );
+    expect(await remindDueFollowUps(due)).to.include({ reminded: 1, notified: 1 });
   });
 
   it('when the job runs twice, then there is still one notification and one e-mail', async () => {

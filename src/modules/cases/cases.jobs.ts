@@ -140,6 +140,23 @@ async function flag(id: Types.ObjectId, window: Window, now: Date): Promise<Comp
 }
 
 /**
+ * Cases whose `window` is past due and not yet flagged, up to a batch per open status. One query
+ * per status, because FerretDB v1 hands an equality on `status` (and on the breach flag) to
+ * PostgreSQL but not an `$in`: with `$in` every run decoded every case ever logged, once a
+ * minute; this way it reads only the open, unflagged ones. MongoDB serves either from an index.
+ */
+async function dueCases(window: Window, now: Date): Promise<{ _id: Types.ObjectId }[]> {
+  const due: { _id: Types.ObjectId }[] = [];
+  for (const status of OPEN_STATUSES) {
+    const rows = await CaseModel.find({ ...dueFilter(window, now), status }, { _id: 1 })
+      .limit(BATCH)
+      .lean<{ _id: Types.ObjectId }[]>();
+    due.push(...rows);
+  }
+  return due;
+}
+
+/**
  * Flags cases past their acknowledge or resolve due time (not paused, not met) as breached, once,
  * and notifies the desk lead and every manager. Safe to run twice and in two instances: the
  * flag is a conditional update, and each notification has a dedupe key (case, window, due time),
@@ -149,8 +166,7 @@ export async function escalateCases(now: Date): Promise<EscalationRun> {
   const run: EscalationRun = { flagged: 0, notified: 0 };
   const managers = await managerIds();
   for (const window of ['ack', 'resolve'] as const) {
-    const due = await CaseModel.find(dueFilter(window, now), { _id: 1 }).limit(BATCH).lean();
-    for (const { _id } of due) {
+    for (const { _id } of await dueCases(window, now)) {
       const c = await flag(_id, window, now);
       if (!c) continue;
       run.flagged += 1;

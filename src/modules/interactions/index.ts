@@ -47,6 +47,7 @@ export {
   rescheduleFollowUp,
 } from './follow-ups.service.js';
 export {
+  backfillReminderFlags,
   claimReminder,
   defineFollowUpJobs,
   JOB_REMIND_FOLLOW_UPS,

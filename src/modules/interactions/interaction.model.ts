@@ -31,6 +31,10 @@ const interactionSchema = new Schema(
     // due date even with two app instances. followUpNotifiedFor is the due date last reminded.
     followUpRemindAt: { type: Date, default: null },
     followUpNotifiedFor: { type: Date, default: null },
+    // followUpRemindAt != null, kept by the hooks below. The reminder job runs every minute and
+    // FerretDB v1 hands PostgreSQL an equality but not a date range: without this flag each run
+    // decoded every interaction ever logged (10 s a run at 100k interactions).
+    followUpReminderPending: { type: Boolean, default: false },
 
     // Soft delete: nothing is lost, deleted interactions leave every list.
     deletedAt: { type: Date, default: null },
@@ -50,7 +54,23 @@ interactionSchema.index({ followUpAssignee: 1, followUpDone: 1, deletedAt: 1, fo
 interactionSchema.index({ followUpAssignee: 1, followUpDone: 1, deletedAt: 1, followUpDoneAt: -1, _id: -1 });
 interactionSchema.index({ followUpDone: 1, deletedAt: 1, followUpAt: 1, _id: 1 });
 interactionSchema.index({ followUpDone: 1, deletedAt: 1, followUpDoneAt: -1, _id: -1 });
-interactionSchema.index({ followUpRemindAt: 1 });
+interactionSchema.index({ followUpReminderPending: 1, followUpRemindAt: 1 });
+
+/** Sets followUpReminderPending wherever an update sets followUpRemindAt, so no writer can forget. */
+function keepReminderFlag(update: Record<string, unknown> | null): void {
+  if (!update) return;
+  for (const target of [update, update.$set as Record<string, unknown> | undefined]) {
+    if (target && 'followUpRemindAt' in target) {
+      target.followUpReminderPending = target.followUpRemindAt != null;
+    }
+  }
+}
+interactionSchema.pre(['updateOne', 'updateMany', 'findOneAndUpdate'], function () {
+  keepReminderFlag(this.getUpdate() as Record<string, unknown> | null);
+});
+interactionSchema.pre('save', function () {
+  this.followUpReminderPending = this.followUpRemindAt != null;
+});
 
 export type Interaction = InferSchemaType<typeof interactionSchema> & {
   _id: Types.ObjectId;
