@@ -68,6 +68,9 @@ const seed = Number(args.seed ?? 20251117);
 const PROBE_SECONDS = Number(args.probe ?? 120);
 // --only dashboard: just the scenarios whose name contains this (no baseline, no exports).
 const only = args.only;
+// --generate-only: prepare each scale's data set (generating it when missing) and stop, so a long
+// generation can run ahead of the measured run.
+const generateOnly = 'generate-only' in args;
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -361,6 +364,7 @@ async function measureBaseline(uri: string, appList: Measured): Promise<Measured
 
 async function benchScale(uri: string, scale: number) {
   const data = await prepareDatabase(uri, scale);
+  if (generateOnly) return { scale, counts: data.counts, warmMs: null, results: [], appToBaseline: NaN };
   const port = await freePort();
   const app = await startApp(uri, port);
   const warming = tilesWarmed(app, PROBE_SECONDS * 5_000);
