@@ -9,7 +9,7 @@ import { logger } from './logger.js';
  *
  * - A value is fresh for `ttlMs`; after that the old value is served once more while one
  *   refresh runs in the background, so only the very first request waits for the database.
- *   Older than 5 × ttl it is not served at all.
+ *   Older than `maxStaleMs` (default 5 × ttl) it is not served at all.
  * - Concurrent requests for a missing value share one load (no stampede under load).
  * - Each value depends on tags ('cases', 'partners', …); a write through a model marked with
  *   `invalidateOnWrite` outdates every value of its tag in this process (see `afterWrite`).
@@ -33,6 +33,8 @@ export interface CacheOptions {
    * (shared summaries: a stream of writes never makes a viewer wait).
    */
   afterWrite: 'reload' | 'background';
+  /** How old a value may be and still be served while it refreshes (default 5 × ttlMs). */
+  maxStaleMs?: number;
 }
 
 const MAX_ENTRIES = 5000;
@@ -88,7 +90,8 @@ export async function cached<T>(key: string, options: CacheOptions, work: () => 
     const age = Date.now() - entry.loadedAt;
     const current = entry.generation === generation;
     if (current && age < options.ttlMs) return entry.value as T;
-    if (age < options.ttlMs * 5 && (current || options.afterWrite === 'background')) {
+    const maxStale = options.maxStaleMs ?? options.ttlMs * 5;
+    if (age < maxStale && (current || options.afterWrite === 'background')) {
       if (entry.pendingGeneration !== generation) {
         load(key, options.tags, work).catch((err: unknown) =>
           logger.error({ err, key }, 'background refresh of a cached value failed'),

@@ -47,6 +47,20 @@ describe('short cache (dashboard tiles)', () => {
     expect(state.loads).to.equal(2);
   });
 
+  it('older than 5 × ttl a value is not served, unless maxStaleMs allows it (shared tiles: an hour)', async () => {
+    const plain = counter(20);
+    const lenient = counter(20);
+    const long = { ...opts('background', 20), maxStaleMs: 10_000 };
+    await cached('plain', opts('background', 20), plain.load);
+    await cached('lenient', long, lenient.load);
+    await sleep(130);
+    // 6.5 × ttl: the plain value is too old to show, the lenient one is shown while it refreshes.
+    expect(await cached('plain', opts('background', 20), plain.load)).to.equal('v2');
+    expect(await cached('lenient', long, lenient.load)).to.equal('v1');
+    await sleep(40);
+    expect(await cached('lenient', long, lenient.load)).to.equal('v2');
+  });
+
   it("after a write, 'reload' waits for fresh data and 'background' shows the old value once more", async () => {
     const personal = counter();
     const shared = counter();

@@ -50,8 +50,20 @@ export interface DashboardTile {
   load(ctx: TileContext): Promise<Record<string, unknown> | null>;
 }
 
-/** Sixty seconds: a summary a minute old is fine, and it bounds how far another instance lags. */
+/** Personal tiles: sixty seconds, which bounds how far another instance's writes lag. */
 export const TILE_CACHE_TTL_MS = 60_000;
+/**
+ * Shared management tiles: five minutes. A summary that old is fine, and on FerretDB one refresh
+ * of them reads whole collections (two minutes at half the alliance scale): refreshed every
+ * minute, they kept the database busy for as long as anyone looked at a dashboard.
+ */
+export const SHARED_TILE_TTL_MS = 5 * 60_000;
+/**
+ * A shared tile's old value is still shown while it refreshes for up to an hour: the tile
+ * warmer refreshes every one well within that, so a viewer never waits for a whole-collection
+ * read (with 5 × ttl, a warm-up longer than the warmer's pause left viewers waiting).
+ */
+export const SHARED_TILE_MAX_STALE_MS = 60 * 60_000;
 
 export type TileVariation = 'role' | 'locale' | 'timeZone';
 const EVERY_VARIATION: readonly TileVariation[] = ['role', 'locale', 'timeZone'];
@@ -67,10 +79,14 @@ export function tileCacheKey(tile: DashboardTile, ctx: TileContext): string | nu
 }
 
 function cacheOptions(cache: NonNullable<DashboardTile['cache']>): CacheOptions {
+  if (cache.scope === 'user') {
+    return { ttlMs: cache.ttlMs ?? TILE_CACHE_TTL_MS, tags: cache.tags, afterWrite: 'reload' };
+  }
   return {
-    ttlMs: cache.ttlMs ?? TILE_CACHE_TTL_MS,
+    ttlMs: cache.ttlMs ?? SHARED_TILE_TTL_MS,
+    maxStaleMs: SHARED_TILE_MAX_STALE_MS,
     tags: cache.tags,
-    afterWrite: cache.scope === 'user' ? 'reload' : 'background',
+    afterWrite: 'background',
   };
 }
 

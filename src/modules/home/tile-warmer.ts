@@ -6,7 +6,7 @@ import { ROLES, type Role } from '../../lib/permissions.js';
 import {
   dashboardTilesFor,
   loadTileFresh,
-  TILE_CACHE_TTL_MS,
+  SHARED_TILE_TTL_MS,
   tileCacheKey,
   type TileContext,
 } from './dashboard-tiles.js';
@@ -19,8 +19,12 @@ import {
  * Personal tiles are not warmed: they read one user's rows, which the database finds quickly.
  */
 
-/** The pause between warm-ups: shorter than the time a cached value may be served (5 × ttl). */
-export const WARM_EVERY_MS = TILE_CACHE_TTL_MS * 4;
+/**
+ * The pause between warm-ups: the shared tiles' ttl. A warmed value is then never older than
+ * this pause plus one warm-up (11.5 minutes at full bench scale on FerretDB), far inside the
+ * hour a stale shared value may still be shown.
+ */
+export const WARM_EVERY_MS = SHARED_TILE_TTL_MS;
 /** Keep warming for this long after the last dashboard view; an idle instance leaves the database alone. */
 export const WARM_WHILE_VIEWED_WITHIN_MS = 60 * 60_000;
 
