@@ -26,3 +26,25 @@ export async function firstTime(key: string, now = new Date()): Promise<boolean>
     throw err;
   }
 }
+
+const backfills = new Map<string, Promise<void>>();
+
+/**
+ * Runs `work` once per database (a once-key claimed after it succeeds, so a crash mid-way runs it
+ * again) and once per process (later calls await the first): for filling a new stored key into
+ * documents written before it existed, from the job that reads the key. `work` must be safe to
+ * repeat.
+ */
+export function backfillOnce(key: string, work: () => Promise<unknown>): Promise<void> {
+  let run = backfills.get(key);
+  if (!run) {
+    run = (async () => {
+      if (await OnceKeyModel.exists({ _id: key })) return;
+      await work();
+      await firstTime(key);
+    })();
+    run.catch(() => backfills.delete(key));
+    backfills.set(key, run);
+  }
+  return run;
+}

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import {
+  backfillOpenKey,
   CaseModel,
   escalateCases,
   OPEN_STATUSES,
@@ -20,7 +21,7 @@ describe('cases.escalate job (controllable clock)', () => {
 
   beforeEach(clearDatabase);
 
-  it('when cases in every open status pass their resolve due time, then each running one is flagged, and the job looks for them with one status per query (FerretDB hands an equality to PostgreSQL, not an $in)', async () => {
+  it('when cases in every open status pass their resolve due time, then each running one is flagged, and the job looks for them by the stored open key (an equality FerretDB hands to PostgreSQL, where a status $in is not)', async () => {
     const desk = await createDesk();
     const u = await createUser({ role: 'complaint_officer' });
     const t0 = new Date('2026-03-02T00:00:00Z');
@@ -50,7 +51,10 @@ describe('cases.escalate job (controllable clock)', () => {
       (c) => c.name === 'find' && c.command.find === 'cases' && !c.command.filter._id,
     );
     expect(searches.length).to.be.greaterThan(0);
-    for (const search of searches) expect(search.command.filter.status).to.be.a('string');
+    for (const search of searches) {
+      expect(search.command.filter).to.include({ open: true });
+      expect(search.command.filter).to.not.have.property('status');
+    }
   });
 
   it('when a case passes its acknowledge due time, then it is flagged once and the desk lead and managers are notified once, even on re-runs and parallel runs', async () => {
@@ -78,6 +82,40 @@ describe('cases.escalate job (controllable clock)', () => {
       [lead._id, m1._id, m2._id].map(String).sort(),
     );
     expect(await AuditEntryModel.countDocuments({ action: 'case.ack_breach' })).to.equal(1);
+  });
+
+  it('when cases were stored before the open key existed, then the job fills it in from the status once and flags the open ones', async () => {
+    const desk = await createDesk();
+    const u = await createUser({ role: 'complaint_officer' });
+    const t0 = new Date('2026-03-02T00:00:00Z');
+    const open = await createCase({
+      desk,
+      loggedBy: u._id,
+      status: 'in_progress',
+      openedAt: t0,
+      priority: 'urgent',
+    });
+    const closed = await createCase({
+      desk,
+      loggedBy: u._id,
+      status: 'closed',
+      openedAt: t0,
+      priority: 'urgent',
+    });
+    await CaseModel.collection.updateMany({}, { $unset: { open: '' } });
+
+    await backfillOpenKey();
+    const keys = new Map(
+      (await CaseModel.collection.find({}, { projection: { open: 1 } }).toArray()).map((c) => [
+        String(c._id),
+        c.open,
+      ]),
+    );
+    expect(keys.get(String(open._id))).to.equal(true);
+    expect(keys.get(String(closed._id))).to.equal(false);
+    const run = await escalateCases(new Date(t0.getTime() + 25 * HOUR));
+    expect(run.flagged).to.equal(1);
+    expect((await CaseModel.findById(open._id).lean<ComplaintCase>())!.resolveBreached).to.equal(true);
   });
 
   it('when the resolve due time passes, then the resolve breach is flagged; a paused or resolved case is not', async () => {

@@ -2,7 +2,6 @@ import type { Agenda } from 'agenda';
 import { expect } from 'chai';
 import { mongoose, trusted } from '../../src/lib/db/index.js';
 import { setMailTransport, type MailMessage } from '../../src/lib/mailer.js';
-import { OnceKeyModel } from '../../src/lib/once.js';
 import {
   backfillReminderFlags,
   claimReminder,
@@ -132,11 +131,10 @@ describe('follow-up reminders (the followups.remind job)', () => {
     expect((await remindDueFollowUps(due)).reminded).to.equal(0);
   });
 
-  it('when a database holds reminders written before the flag existed, then the backfill flags them once and the job reminds them', async () => {
+  it('when a database holds reminders written before the flag existed, then the backfill flags them and the job reminds them', async () => {
     const old = await followUp();
     const unrelated = await followUp({ followUpRemindAt: null, summary: 'Reminded already' });
     await InteractionModel.collection.updateMany({}, { $unset: { followUpReminderPending: '' } });
-    await OnceKeyModel.deleteMany({});
 
     expect(await backfillReminderFlags()).to.equal(1);
     const flags = await InteractionModel.find({}, { followUpReminderPending: 1 }).lean();
@@ -144,16 +142,6 @@ describe('follow-up reminders (the followups.remind job)', () => {
     expect(byId.get(String(old._id))).to.equal(true);
     expect(byId.get(String(unrelated._id))).to.not.equal(true);
 
-    // Once per database: a later boot does not scan again.
-    await InteractionModel.collection.updateOne(
-      { _id: old._id },
-      { $unset: { followUpReminderPending: '' } },
-    );
-    expect(await backfillReminderFlags()).to.equal(0);
-    await InteractionModel.collection.updateOne(
-      { _id: old._id },
-      { $set: { followUpReminderPending: true } },
-    );
     expect(await remindDueFollowUps(due)).to.include({ reminded: 1, notified: 1 });
   });
 

@@ -44,9 +44,10 @@ export function isOpen(status: CaseStatus): boolean {
 
 /**
  * Stored keys the list sorts and filters by: the next deadline (acknowledge while
- * unacknowledged, else resolve) and when the running clocks enter their at-risk share.
+ * unacknowledged, else resolve), when the running clocks enter their at-risk share, and whether
+ * the case is open (an equality FerretDB hands to PostgreSQL, where `status: {$in}` is not).
  */
-export function derivedDue(c: ClockFields): { dueAt: Date; atRiskAt: Date | null } {
+export function derivedDue(c: ClockFields): { dueAt: Date; atRiskAt: Date | null; open: boolean } {
   const open = isOpen(c.status);
   const ackRunning = open && !c.acknowledgedAt;
   const resolveRunning = open && !c.resolvedAt && !c.pausedAt;
@@ -60,7 +61,7 @@ export function derivedDue(c: ClockFields): { dueAt: Date; atRiskAt: Date | null
     const window = c.resolveDueAt.getTime() - c.resolveStartedAt.getTime() - (c.pausedMs ?? 0);
     risks.push(c.resolveDueAt.getTime() - window * AT_RISK_SHARE);
   }
-  return { dueAt, atRiskAt: risks.length ? new Date(Math.min(...risks)) : null };
+  return { dueAt, atRiskAt: risks.length ? new Date(Math.min(...risks)) : null, open };
 }
 
 export interface CaseSla {

@@ -146,6 +146,8 @@ const caseSchema = new Schema(
     dueAt: { type: Date, required: true },
     /** When the running clock enters its last AT_RISK_SHARE (null when none runs). */
     atRiskAt: { type: Date, default: null },
+    /** status is one of OPEN_STATUSES (derivedDue keeps it; the escalation job reads it). */
+    open: { type: Boolean, default: true },
     acknowledgedAt: { type: Date, default: null },
     resolvedAt: { type: Date, default: null },
     closedAt: { type: Date, default: null },
@@ -183,8 +185,8 @@ caseSchema.index({ status: 1, dueAt: 1, _id: 1 });
 caseSchema.index({ dueAt: 1, _id: 1 });
 caseSchema.index({ partners: 1, status: 1 });
 // Escalation job.
-caseSchema.index({ ackBreached: 1, acknowledgedAt: 1, ackDueAt: 1 });
-caseSchema.index({ resolveBreached: 1, resolvedAt: 1, resolveDueAt: 1 });
+caseSchema.index({ open: 1, ackBreached: 1, acknowledgedAt: 1, ackDueAt: 1 });
+caseSchema.index({ open: 1, resolveBreached: 1, resolvedAt: 1, resolveDueAt: 1 });
 caseSchema.index({ openedWeek: 1 });
 caseSchema.index({ resolvedWeek: 1 });
 

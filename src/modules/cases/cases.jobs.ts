@@ -8,7 +8,7 @@ import { DeskModel, PRIORITIES, deskLeads, recomputeClock, type Desk } from '../
 import { notify } from '../notifications/index.js';
 import { UserModel } from '../users/index.js';
 import { clockOf, derivedDue } from './case-clock.js';
-import { firstTime } from '../../lib/once.js';
+import { backfillOnce, firstTime } from '../../lib/once.js';
 import { runSerially } from '../../lib/serial.js';
 import { CaseModel, OPEN_STATUSES, type ComplaintCase } from './case.model.js';
 
@@ -25,7 +25,7 @@ export interface EscalationRun {
 type Window = 'ack' | 'resolve';
 
 function dueFilter(window: Window, now: Date): Record<string, unknown> {
-  const open = { status: trusted({ $in: [...OPEN_STATUSES] }) };
+  const open = { open: true };
   return window === 'ack'
     ? { ...open, ackBreached: false, acknowledgedAt: null, ackDueAt: trusted({ $lte: now }) }
     : {
@@ -140,20 +140,19 @@ async function flag(id: Types.ObjectId, window: Window, now: Date): Promise<Comp
 }
 
 /**
- * Cases whose `window` is past due and not yet flagged, up to a batch per open status. One query
- * per status, because FerretDB v1 hands an equality on `status` (and on the breach flag) to
- * PostgreSQL but not an `$in`: with `$in` every run decoded every case ever logged, once a
- * minute; this way it reads only the open, unflagged ones. MongoDB serves either from an index.
+ * The stored `open` key of cases written before it existed (the job runs this once per database,
+ * through backfillOnce).
  */
-async function dueCases(window: Window, now: Date): Promise<{ _id: Types.ObjectId }[]> {
-  const due: { _id: Types.ObjectId }[] = [];
-  for (const status of OPEN_STATUSES) {
-    const rows = await CaseModel.find({ ...dueFilter(window, now), status }, { _id: 1 })
-      .limit(BATCH)
-      .lean<{ _id: Types.ObjectId }[]>();
-    due.push(...rows);
-  }
-  return due;
+export async function backfillOpenKey(): Promise<void> {
+  const missing = { open: trusted({ $exists: false }) };
+  await CaseModel.updateMany(
+    { ...missing, status: trusted({ $in: [...OPEN_STATUSES] }) },
+    { $set: { open: true } },
+  );
+  await CaseModel.updateMany(
+    { ...missing, status: trusted({ $nin: [...OPEN_STATUSES] }) },
+    { $set: { open: false } },
+  );
 }
 
 /**
@@ -164,9 +163,13 @@ async function dueCases(window: Window, now: Date): Promise<{ _id: Types.ObjectI
  */
 export async function escalateCases(now: Date): Promise<EscalationRun> {
   const run: EscalationRun = { flagged: 0, notified: 0 };
+  await backfillOnce('backfill:cases.open', backfillOpenKey);
   const managers = await managerIds();
   for (const window of ['ack', 'resolve'] as const) {
-    for (const { _id } of await dueCases(window, now)) {
+    // `open` and the breach flag reach PostgreSQL on FerretDB, so this reads only open, unflagged
+    // cases; with `status: {$in}` every run decoded every case ever logged, once a minute.
+    const due = await CaseModel.find(dueFilter(window, now), { _id: 1 }).limit(BATCH).lean();
+    for (const { _id } of due) {
       const c = await flag(_id, window, now);
       if (!c) continue;
       run.flagged += 1;

@@ -6,7 +6,7 @@ import { formatDate, translator } from '../../lib/i18n.js';
 import type { Recurring } from '../../lib/jobs.js';
 import { logger } from '../../lib/logger.js';
 import { mailEnabled, sendMail } from '../../lib/mailer.js';
-import { firstTime, OnceKeyModel } from '../../lib/once.js';
+import { backfillOnce } from '../../lib/once.js';
 import { notify } from '../notifications/index.js';
 import { partnerNames } from '../partners/index.js';
 import { UserModel, type User } from '../users/index.js';
@@ -53,21 +53,15 @@ export async function claimReminder(id: Types.ObjectId, seen: Date, lease: Date)
   ).lean();
 }
 
-const BACKFILL_KEY = 'backfill:interactions.followUpReminderPending';
-let backfilled: Promise<void> | undefined;
-
 /**
- * Flags the pending reminders of a database written before followUpReminderPending existed, once
- * per database (a once-key, claimed after the update so a crash mid-way runs it again).
- * Returns how many it flagged.
+ * Flags the pending reminders of a database written before followUpReminderPending existed (the
+ * job runs it once per database, through backfillOnce). Returns how many it flagged.
  */
 export async function backfillReminderFlags(): Promise<number> {
-  if (await OnceKeyModel.exists({ _id: BACKFILL_KEY })) return 0;
   const res = await InteractionModel.updateMany(
     { followUpRemindAt: trusted({ $ne: null }), followUpReminderPending: trusted({ $ne: true }) },
     { $set: { followUpReminderPending: true } },
   );
-  await firstTime(BACKFILL_KEY);
   return res.modifiedCount;
 }
 
@@ -82,14 +76,7 @@ type Assignee = Pick<User, '_id' | 'email' | 'name' | 'locale' | 'timeZone' | 'd
  */
 export async function remindDueFollowUps(now: Date): Promise<ReminderRun> {
   const run: ReminderRun = { reminded: 0, notified: 0, emailed: 0 };
-  backfilled ??= backfillReminderFlags().then(
-    () => undefined,
-    (err: unknown) => {
-      backfilled = undefined;
-      throw err;
-    },
-  );
-  await backfilled;
+  await backfillOnce('backfill:interactions.followUpReminderPending', backfillReminderFlags);
   for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
     const due = await InteractionModel.find(
       { followUpReminderPending: true, followUpRemindAt: trusted({ $lte: now }) },
