@@ -15,6 +15,18 @@ import { createDesk } from '../factories/desk.js';
 import { createUser } from '../factories/user.js';
 
 const HOUR = 3_600_000;
+const T0 = new Date('2026-03-02T00:00:00Z');
+
+/** Urgent cases (acknowledge 2 h, resolve 24 h) opened at T0 on one desk, one per status. */
+async function urgentCases<S extends ComplaintCase['status']>(statuses: readonly S[]) {
+  const desk = await createDesk();
+  const u = await createUser({ role: 'complaint_officer' });
+  const cases: ComplaintCase[] = [];
+  for (const status of statuses) {
+    cases.push(await createCase({ desk, loggedBy: u._id, status, openedAt: T0, priority: 'urgent' }));
+  }
+  return cases;
+}
 
 describe('cases.escalate job (controllable clock)', () => {
   useTestApp({ monitorCommands: true });
@@ -22,15 +34,9 @@ describe('cases.escalate job (controllable clock)', () => {
   beforeEach(clearDatabase);
 
   it('when cases in every open status pass their resolve due time, then each running one is flagged, and the job looks for them by the stored open key (an equality FerretDB hands to PostgreSQL, where a status $in is not)', async () => {
-    const desk = await createDesk();
-    const u = await createUser({ role: 'complaint_officer' });
-    const t0 = new Date('2026-03-02T00:00:00Z');
-    const cases = [];
-    for (const status of [...OPEN_STATUSES, 'resolved', 'closed'] as const) {
-      cases.push(await createCase({ desk, loggedBy: u._id, status, openedAt: t0, priority: 'urgent' }));
-    }
+    await urgentCases([...OPEN_STATUSES, 'resolved', 'closed']);
     const { result, commands } = await captureCommands(() =>
-      escalateCases(new Date(t0.getTime() + 25 * HOUR)),
+      escalateCases(new Date(T0.getTime() + 25 * HOUR)),
     );
     const after = await CaseModel.find(
       {},
@@ -85,23 +91,7 @@ describe('cases.escalate job (controllable clock)', () => {
   });
 
   it('when cases were stored before the open key existed, then the job fills it in from the status once and flags the open ones', async () => {
-    const desk = await createDesk();
-    const u = await createUser({ role: 'complaint_officer' });
-    const t0 = new Date('2026-03-02T00:00:00Z');
-    const open = await createCase({
-      desk,
-      loggedBy: u._id,
-      status: 'in_progress',
-      openedAt: t0,
-      priority: 'urgent',
-    });
-    const closed = await createCase({
-      desk,
-      loggedBy: u._id,
-      status: 'closed',
-      openedAt: t0,
-      priority: 'urgent',
-    });
+    const [open, closed] = await urgentCases(['in_progress', 'closed'] as const);
     await CaseModel.collection.updateMany({}, { $unset: { open: '' } });
 
     await backfillOpenKey();
@@ -111,45 +101,26 @@ describe('cases.escalate job (controllable clock)', () => {
         c.open,
       ]),
     );
-    expect(keys.get(String(open._id))).to.equal(true);
-    expect(keys.get(String(closed._id))).to.equal(false);
-    const run = await escalateCases(new Date(t0.getTime() + 25 * HOUR));
+    expect(keys.get(String(open!._id))).to.equal(true);
+    expect(keys.get(String(closed!._id))).to.equal(false);
+    const run = await escalateCases(new Date(T0.getTime() + 25 * HOUR));
     expect(run.flagged).to.equal(1);
-    expect((await CaseModel.findById(open._id).lean<ComplaintCase>())!.resolveBreached).to.equal(true);
+    expect((await CaseModel.findById(open!._id).lean<ComplaintCase>())!.resolveBreached).to.equal(true);
   });
 
   it('when the resolve due time passes, then the resolve breach is flagged; a paused or resolved case is not', async () => {
-    const desk = await createDesk();
-    const u = await createUser({ role: 'complaint_officer' });
-    const t0 = new Date('2026-03-02T00:00:00Z');
-    const running = await createCase({
-      desk,
-      loggedBy: u._id,
-      status: 'in_progress',
-      openedAt: t0,
-      priority: 'urgent',
-    });
-    const paused = await createCase({
-      desk,
-      loggedBy: u._id,
-      status: 'awaiting_partner',
-      openedAt: t0,
-      priority: 'urgent',
-    });
-    const done = await createCase({
-      desk,
-      loggedBy: u._id,
-      status: 'resolved',
-      openedAt: t0,
-      priority: 'urgent',
-    });
-    const run = await escalateCases(new Date(t0.getTime() + 25 * HOUR));
+    const [running, paused, done] = await urgentCases([
+      'in_progress',
+      'awaiting_partner',
+      'resolved',
+    ] as const);
+    const run = await escalateCases(new Date(T0.getTime() + 25 * HOUR));
     expect(run.flagged).to.equal(1);
     const states = await CaseModel.find({}, { resolveBreached: 1 }).lean();
     const flagged = new Map(states.map((s) => [String(s._id), s.resolveBreached]));
-    expect(flagged.get(String(running._id))).to.equal(true);
-    expect(flagged.get(String(paused._id))).to.equal(false);
-    expect(flagged.get(String(done._id))).to.equal(false);
+    expect(flagged.get(String(running!._id))).to.equal(true);
+    expect(flagged.get(String(paused!._id))).to.equal(false);
+    expect(flagged.get(String(done!._id))).to.equal(false);
     // No desk lead and no manager: flagged without anyone to tell.
     expect(run.notified).to.equal(0);
   });
