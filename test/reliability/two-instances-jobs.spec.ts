@@ -119,13 +119,23 @@ async function effects(w: Work): Promise<Record<string, number>> {
   };
 }
 
-/** Makes every recurring job due now, as if its schedule had come round on both instances at once. */
+/**
+ * Makes every recurring job come due within the next two polls, each at its own random moment,
+ * as if its schedule had come round on both instances at once. With one moment for all, the
+ * instance whose poll came first after it took every job, tick after tick (one CI run: B all 88),
+ * because the two pollers keep the phase they started with.
+ */
 async function makeAllDue(db: Db): Promise<string[]> {
   const jobs = db.collection<{ name: string; type?: string }>(JOBS_COLLECTION);
   const names = (await jobs.find({ type: 'single' }).toArray()).map((j) => j.name);
-  await jobs.updateMany({ type: 'single' }, { $set: { nextRunAt: new Date(Date.now() - 1000) } });
+  for (const name of names) {
+    const dueAt = new Date(Date.now() + Math.random() * 2 * POLL_MS);
+    await jobs.updateOne({ type: 'single', name }, { $set: { nextRunAt: dueAt } });
+  }
   return names;
 }
+
+const POLL_MS = 200;
 
 describe("reliability: two instances: each scheduled job's effect happens once per schedule", function () {
   this.timeout(300_000);
@@ -146,7 +156,7 @@ describe("reliability: two instances: each scheduled job's effect happens once p
 
     // Both poll every 200 ms, so each due job is sought by both at nearly the same moment.
     const fixture = new URL('./fixtures/job-runs.ts', import.meta.url).href;
-    const options = { mongodbUri: uri, imports: [fixture], env: { JOB_PROCESS_EVERY: '200' } };
+    const options = { mongodbUri: uri, imports: [fixture], env: { JOB_PROCESS_EVERY: String(POLL_MS) } };
     const [a, b] = await Promise.all([startApp(options), startApp(options)]);
     const client = await MongoClient.connect(uri, { serverSelectionTimeoutMS: 5000 });
     const db = client.db(name);
