@@ -21,7 +21,7 @@ import {
 
 /**
  * The pause between warm-ups: the shared tiles' ttl. A warmed value is then never older than
- * this pause plus one warm-up (11.5 minutes at full bench scale on FerretDB), far inside the
+ * this pause plus one warm-up (4 minutes at full bench scale on FerretDB), far inside the
  * hour a stale shared value may still be shown.
  */
 export const WARM_EVERY_MS = SHARED_TILE_TTL_MS;
@@ -88,7 +88,7 @@ export function warmSharedTiles(now = new Date()): Promise<number> {
  * Warms now, then again WARM_EVERY_MS after each warm-up ends, while the dashboard was viewed
  * within the last hour (the boot counts as a view, so the first warm-up is not wasted on an hour
  * without visitors). Waiting from the end rather than a fixed beat matters on FerretDB at alliance
- * scale, where one warm-up took 11.5 minutes: the database gets a pause between them.
+ * scale, where one warm-up took 4 to 11.5 minutes: the database gets a pause between them.
  * Resolves when the first warm-up has finished, with the number of tile values loaded (0 when it
  * failed or the warmer was already running); it never rejects.
  */
