@@ -13,7 +13,7 @@ import { startLauncher, type RunningLauncher } from '../../src/lib/db/ferretdb.j
 import { rootDir } from '../../src/lib/paths.js';
 import { encodeCursor } from '../../src/lib/cursor.js';
 import { SYSTEM } from '../../src/modules/audit/index.js';
-import { CaseModel, OPEN_STATUSES } from '../../src/modules/cases/index.js';
+import { backfillOpenKey, CaseModel, dueFilter } from '../../src/modules/cases/index.js';
 import { PartnerModel } from '../../src/modules/partners/index.js';
 import { createUser, normaliseEmail, UserModel } from '../../src/modules/users/index.js';
 import { parseArgs } from '../cli.js';
@@ -207,15 +207,13 @@ async function measurePage(
  */
 async function catchUpBreaches(): Promise<void> {
   const now = new Date();
-  const open = { status: { $in: [...OPEN_STATUSES] } };
-  await CaseModel.collection.updateMany(
-    { ...open, ackBreached: false, acknowledgedAt: null, ackDueAt: { $lte: now } },
-    { $set: { ackBreached: true, ackBreachedAt: now } },
-  );
-  await CaseModel.collection.updateMany(
-    { ...open, resolveBreached: false, resolvedAt: null, pausedAt: null, resolveDueAt: { $lte: now } },
-    { $set: { resolveBreached: true, resolveBreachedAt: now } },
-  );
+  // Data sets generated before cases stored `open` get it first, as the job would do.
+  await backfillOpenKey();
+  for (const window of ['ack', 'resolve'] as const) {
+    await CaseModel.collection.updateMany(dueFilter(window, now), {
+      $set: { [`${window}Breached`]: true, [`${window}BreachedAt`]: now },
+    });
+  }
 }
 
 async function prepareDatabase(

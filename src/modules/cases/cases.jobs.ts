@@ -22,9 +22,10 @@ export interface EscalationRun {
   notified: number;
 }
 
-type Window = 'ack' | 'resolve';
+export type Window = 'ack' | 'resolve';
 
-function dueFilter(window: Window, now: Date): Record<string, unknown> {
+/** Open cases whose `window` is past due at `now` and not yet flagged. */
+export function dueFilter(window: Window, now: Date): Record<string, unknown> {
   const open = { open: true };
   return window === 'ack'
     ? { ...open, ackBreached: false, acknowledgedAt: null, ackDueAt: trusted({ $lte: now }) }

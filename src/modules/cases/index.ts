@@ -64,5 +64,11 @@ export {
   transferCase,
 } from './case-actions.service.js';
 export { caseReport, median, reportPeriod } from './reports.service.js';
-export { backfillOpenKey, defineCaseJobs, escalateCases, JOB_ESCALATE_CASES } from './cases.jobs.js';
+export {
+  backfillOpenKey,
+  defineCaseJobs,
+  dueFilter,
+  escalateCases,
+  JOB_ESCALATE_CASES,
+} from './cases.jobs.js';
 export { casesRouter } from './cases.routes.js';
