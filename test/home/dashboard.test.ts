@@ -7,6 +7,7 @@ import { loginAs, type LoggedIn } from '../support/agent.js';
 import { clearDatabase, useTestApp } from '../support/db.js';
 import { createInteraction } from '../factories/interaction.js';
 import { createNotification } from '../factories/notification.js';
+import { NotificationModel, UNREAD_COUNT_CAP } from '../../src/modules/notifications/index.js';
 import { createPartner } from '../factories/partner.js';
 import { createActuals, createMarket } from '../factories/target.js';
 
@@ -126,6 +127,32 @@ describe('home dashboard /', () => {
     expect(activity).to.contain('Siam Journeys');
     expect(activity).not.to.contain('Someone else');
     expect(activity).to.contain('href="/partners?owner=mine');
+  });
+
+  it('shows my five newest unread notifications, newest first, and "99+ unread" once the count reaches the cap', async () => {
+    const me = users.staff;
+    const base = Date.now() - DAY;
+    await NotificationModel.insertMany(
+      Array.from({ length: UNREAD_COUNT_CAP + 2 }, (_, i) => ({
+        user: me.user._id,
+        kind: 'test',
+        titleKey: 'notifications.kinds.followUpDue',
+        params: { partner: `Partner ${i}`, summary: 's' },
+        createdAt: new Date(base + i * 60_000),
+        dedupeKey: `tile:${i}`,
+      })),
+    );
+    // Read ones are not listed, however new.
+    await createNotification(me.user._id, {
+      params: { partner: 'Read one', summary: 's' },
+      readAt: new Date(),
+    });
+
+    const notes = tileHtml((await me.agent.get('/').expect(200)).text, 'notifications');
+    expect(notes).to.contain('99+ unread');
+    const listed = [...notes.matchAll(/Partner (\d+)/g)].map((m) => Number(m[1]));
+    expect(listed).to.deep.equal([101, 100, 99, 98, 97]);
+    expect(notes).not.to.contain('Read one');
   });
 
   it('shows managers the partners added this month by country and type, linking to the filtered partner list', async () => {

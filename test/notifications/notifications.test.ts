@@ -4,10 +4,13 @@ import request from 'supertest';
 import { ROLES } from '../../src/lib/permissions.js';
 import {
   markAllRead,
+  markRead,
   NotificationModel,
   notify,
+  UNREAD_COUNT_CAP,
   unreadCount,
 } from '../../src/modules/notifications/index.js';
+import { backfillUnreadFlags } from '../../src/modules/notifications/notifications.service.js';
 import { loginAs, type LoggedIn } from '../support/agent.js';
 import { clearDatabase, useTestApp } from '../support/db.js';
 import { nextPageHref } from '../support/pages.js';
@@ -184,6 +187,45 @@ describe('notifications', () => {
     });
   });
 
+  describe('the stored unread flag', () => {
+    const flag = async (id: Types.ObjectId) => (await NotificationModel.findById(id).lean())!.unread;
+
+    it('when a notification is sent, inserted, read one by one, read all at once or updated directly, then `unread` equals readAt == null', async () => {
+      await notify(me.user._id, { kind: 'test', titleKey: 'notifications.title', dedupeKey: 'flag' });
+      const sent = (await NotificationModel.findOne({ dedupeKey: 'flag' }).lean())!;
+      expect(sent.unread).to.equal(true);
+      const [readOnInsert, unreadOnInsert] = await NotificationModel.insertMany([
+        { user: me.user._id, kind: 't', titleKey: 'notifications.title', dedupeKey: 'a', readAt: new Date() },
+        { user: me.user._id, kind: 't', titleKey: 'notifications.title', dedupeKey: 'b' },
+      ]);
+      expect(await flag(readOnInsert!._id)).to.equal(false);
+      expect(await flag(unreadOnInsert!._id)).to.equal(true);
+      const created = await createNotification(me.user._id, { readAt: new Date() });
+      expect(await flag(created._id)).to.equal(false);
+
+      await markRead(sent._id, me.user._id);
+      expect(await flag(sent._id)).to.equal(false);
+      await NotificationModel.updateOne({ _id: sent._id }, { $set: { readAt: null } });
+      expect(await flag(sent._id)).to.equal(true);
+      await markAllRead(me.user._id);
+      expect(await flag(sent._id)).to.equal(false);
+      expect(await flag(unreadOnInsert!._id)).to.equal(false);
+      expect(await unreadCount(me.user._id)).to.equal(0);
+    });
+
+    it('when notifications were written before the flag existed, then the backfill sets it from readAt and they are counted', async () => {
+      const unread = await createNotification(me.user._id);
+      const read = await createNotification(me.user._id, { readAt: new Date() });
+      await NotificationModel.collection.updateMany({}, { $unset: { unread: '' } });
+      expect(await NotificationModel.countDocuments({ unread: true })).to.equal(0);
+
+      await backfillUnreadFlags();
+      expect(await flag(unread._id)).to.equal(true);
+      expect(await flag(read._id)).to.equal(false);
+      expect(await unreadCount(me.user._id)).to.equal(1);
+    });
+  });
+
   describe('the header bell', () => {
     it('when the user has unread notifications, then every page’s header shows the count with a text label; after reading them, no count', async () => {
       await createNotification(me.user._id);
@@ -202,9 +244,9 @@ describe('notifications', () => {
       expect(res.text).to.contain('href="/notifications"');
     });
 
-    it('when there are more than 99, then the badge says 99+', async () => {
+    it('when there are more than 99, then the badge says 99+ and the count stops at the cap', async () => {
       await NotificationModel.insertMany(
-        Array.from({ length: 100 }, (_, i) => ({
+        Array.from({ length: UNREAD_COUNT_CAP + 5 }, (_, i) => ({
           user: me.user._id,
           kind: 'test',
           titleKey: 'notifications.title',
@@ -212,6 +254,7 @@ describe('notifications', () => {
           dedupeKey: `bulk:${i}`,
         })),
       );
+      expect(await unreadCount(me.user._id)).to.equal(UNREAD_COUNT_CAP);
       const res = await me.agent.get('/').expect(200);
       expect(bellCount(res.text)).to.equal('99+');
     });

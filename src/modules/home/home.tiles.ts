@@ -3,7 +3,7 @@ import { trusted } from '../../lib/db/index.js';
 import { countryName } from '../../lib/countries.js';
 import { nextDay, startOfDayInZone, toLocalDay } from '../../lib/local-time.js';
 import { InteractionModel } from '../interactions/index.js';
-import { NotificationModel } from '../notifications/index.js';
+import { newestUnread, UNREAD_COUNT_CAP, unreadCount } from '../notifications/index.js';
 import { PartnerModel, partnerNames } from '../partners/index.js';
 import { registerDashboardTile, type TileContext } from './dashboard-tiles.js';
 
@@ -62,14 +62,10 @@ async function loadFollowUps({ user, now, timeZone }: TileContext) {
   };
 }
 
-/** My unread notifications, newest first. */
+/** My unread notifications, newest first, and how many (up to UNREAD_COUNT_CAP). */
 async function loadNotifications({ user }: TileContext) {
-  const unread = await NotificationModel.find(
-    { user: user._id, readAt: null },
-    { titleKey: 1, params: 1, link: 1, createdAt: 1 },
-  ).lean();
-  unread.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
-  return { count: unread.length, rows: unread.slice(0, LIST_SIZE) };
+  const [count, rows] = await Promise.all([unreadCount(user._id), newestUnread(user._id, LIST_SIZE)]);
+  return { count, capped: count >= UNREAD_COUNT_CAP, rows };
 }
 
 /**

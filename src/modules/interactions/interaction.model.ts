@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { invalidateOnWrite } from '../../lib/short-cache.js';
+import { keepStoredFlag } from '../../lib/db/stored-flag.js';
 
 export const INTERACTION_KINDS = ['meeting', 'call', 'email', 'visit', 'event', 'message'] as const;
 export type InteractionKind = (typeof INTERACTION_KINDS)[number];
@@ -56,21 +57,8 @@ interactionSchema.index({ followUpDone: 1, deletedAt: 1, followUpAt: 1, _id: 1 }
 interactionSchema.index({ followUpDone: 1, deletedAt: 1, followUpDoneAt: -1, _id: -1 });
 interactionSchema.index({ followUpReminderPending: 1, followUpRemindAt: 1 });
 
-/** Sets followUpReminderPending wherever an update sets followUpRemindAt, so no writer can forget. */
-function keepReminderFlag(update: Record<string, unknown> | null): void {
-  if (!update) return;
-  for (const target of [update, update.$set as Record<string, unknown> | undefined]) {
-    if (target && 'followUpRemindAt' in target) {
-      target.followUpReminderPending = target.followUpRemindAt != null;
-    }
-  }
-}
-interactionSchema.pre(['updateOne', 'updateMany', 'findOneAndUpdate'], function () {
-  keepReminderFlag(this.getUpdate() as Record<string, unknown> | null);
-});
-interactionSchema.pre('save', function () {
-  this.followUpReminderPending = this.followUpRemindAt != null;
-});
+// The reminder job asks for the flag rather than `followUpRemindAt <= now` (see keepStoredFlag).
+keepStoredFlag(interactionSchema, 'followUpReminderPending', 'followUpRemindAt', (at) => at != null);
 
 export type Interaction = InferSchemaType<typeof interactionSchema> & {
   _id: Types.ObjectId;

@@ -3,7 +3,9 @@ export {
   listNotifications,
   markAllRead,
   markRead,
+  newestUnread,
   notify,
+  UNREAD_COUNT_CAP,
   unreadCount,
   type NotificationInput,
 } from './notifications.service.js';

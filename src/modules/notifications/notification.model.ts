@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { keepStoredFlag } from '../../lib/db/stored-flag.js';
 
 const notificationSchema = new Schema(
   {
@@ -11,6 +12,8 @@ const notificationSchema = new Schema(
     link: { type: String, default: null, maxlength: 500 },
     createdAt: { type: Date, required: true, default: () => new Date() },
     readAt: { type: Date, default: null },
+    // readAt == null, kept by keepStoredFlag: every page counts the viewer's unread ones.
+    unread: { type: Boolean, default: true },
     // One notification per key however often (or in however many instances) it is sent.
     dedupeKey: { type: String, required: true, maxlength: 200 },
   },
@@ -18,8 +21,9 @@ const notificationSchema = new Schema(
 );
 
 notificationSchema.index({ dedupeKey: 1 }, { unique: true });
-// The header bell counts unread ones on every page.
-notificationSchema.index({ user: 1, readAt: 1 });
+// The header bell counts unread ones on every page; the dashboard lists the newest of them.
+notificationSchema.index({ user: 1, unread: 1, createdAt: -1 });
+keepStoredFlag(notificationSchema, 'unread', 'readAt', (at) => at == null);
 notificationSchema.index({ user: 1, createdAt: -1, _id: -1 });
 
 export type Notification = InferSchemaType<typeof notificationSchema> & { _id: Types.ObjectId };

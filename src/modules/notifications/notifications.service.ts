@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { trusted } from '../../lib/db/index.js';
+import { backfillOnce } from '../../lib/once.js';
 import { decodeCursor, toPage, type Page } from '../../lib/cursor.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { NotificationModel, type Notification } from './notification.model.js';
@@ -66,8 +67,43 @@ export async function notify(
   }
 }
 
+/**
+ * Counting stops here: the bell shows "99+" beyond it. The count runs on every page, and on
+ * FerretDB it decodes each unread notification it counts; the cap bounds that (and, with the
+ * stored `unread` flag, PostgreSQL stops scanning once it has found this many).
+ */
+export const UNREAD_COUNT_CAP = 100;
+
+/**
+ * Sets `unread` on notifications written before it existed (once per database, see backfillOnce).
+ */
+export async function backfillUnreadFlags(): Promise<void> {
+  const missing = { unread: trusted({ $exists: false }) };
+  await NotificationModel.collection.updateMany({ ...missing, readAt: null }, { $set: { unread: true } });
+  await NotificationModel.collection.updateMany(missing, { $set: { unread: false } });
+}
+
+function unreadOf(userId: Id) {
+  return backfillOnce('backfill:notifications.unread', backfillUnreadFlags).then(() => ({
+    user: new Types.ObjectId(String(userId)),
+    unread: true,
+  }));
+}
+
+/** The user's unread notifications, counted up to UNREAD_COUNT_CAP. */
 export async function unreadCount(userId: Id): Promise<number> {
-  return NotificationModel.countDocuments({ user: new Types.ObjectId(String(userId)), readAt: null });
+  return NotificationModel.countDocuments(await unreadOf(userId), { limit: UNREAD_COUNT_CAP });
+}
+
+/** The user's newest unread notifications. */
+export async function newestUnread(
+  userId: Id,
+  limit: number,
+): Promise<Pick<Notification, '_id' | 'titleKey' | 'params' | 'link' | 'createdAt'>[]> {
+  return NotificationModel.find(await unreadOf(userId), { titleKey: 1, params: 1, link: 1, createdAt: 1 })
+    .sort({ createdAt: -1, _id: -1 })
+    .limit(limit)
+    .lean();
 }
 
 /** The user's notifications, newest first, keyset-paginated on (createdAt, _id). */
@@ -98,14 +134,11 @@ export async function markRead(id: Id, userId: Id, now = new Date()): Promise<st
   const found = await NotificationModel.findOne(filter, { link: 1, readAt: 1 }).lean();
   if (!found) throw new NotFoundError();
   if (!found.readAt)
-    await NotificationModel.updateOne({ ...filter, readAt: null }, { $set: { readAt: now } });
+    await NotificationModel.updateOne({ ...filter, unread: true }, { $set: { readAt: now } });
   return found.link ?? null;
 }
 
 export async function markAllRead(userId: Id, now = new Date()): Promise<number> {
-  const res = await NotificationModel.updateMany(
-    { user: new Types.ObjectId(String(userId)), readAt: null },
-    { $set: { readAt: now } },
-  );
+  const res = await NotificationModel.updateMany(await unreadOf(userId), { $set: { readAt: now } });
   return res.modifiedCount;
 }
