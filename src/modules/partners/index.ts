@@ -41,5 +41,11 @@ export {
   type PartnerInput,
   type PartnerListFilter,
 } from './partners.schemas.js';
+export {
+  backfillPartnerKeys,
+  findPartnersByKeys,
+  insertKeys as insertPartnerKeys,
+  PartnerKeyModel,
+} from './partner-keys.js';
 export { foldText, nameKey, parseTags, queryTokens, searchTokens, tagKey, websiteHost } from './normalise.js';
 export { partnersRouter } from './partners.routes.js';

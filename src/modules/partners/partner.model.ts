@@ -1,6 +1,7 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { nameKey, searchTokens, tagKey, websiteHost } from './normalise.js';
 import { invalidateOnWrite } from '../../lib/short-cache.js';
+import { keepPartnerKeys } from './partner-keys.js';
 
 export const PARTNER_TYPES = [
   'airline',
@@ -77,6 +78,7 @@ export type Partner = InferSchemaType<typeof partnerSchema> & {
 };
 // Dashboard tiles reading partners are cached for a minute; writes outdate them (lib/short-cache).
 invalidateOnWrite(partnerSchema, 'partners');
+keepPartnerKeys(partnerSchema);
 
 export const PartnerModel = model('Partner', partnerSchema);
 

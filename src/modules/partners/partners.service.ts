@@ -85,20 +85,33 @@ export function assertCanEdit(user: Express.User | undefined, partner: Pick<Part
   if (!canEditPartner(user, partner)) throw new ForbiddenError();
 }
 
-/** Likely duplicates: same normalised name or same website host (archived ones included). */
+const DUPLICATES_SHOWN = 10;
+
+/**
+ * Likely duplicates: same normalised name or same website host (archived ones included), live
+ * ones first. One equality query per key rather than an `$or`: FerretDB hands an equality to
+ * PostgreSQL but decodes every partner for an `$or`.
+ */
 export async function findDuplicates(
   input: { name: string; website?: string | null },
   excludeId?: Types.ObjectId | string,
 ): Promise<Pick<Partner, '_id' | 'name' | 'nameLocal' | 'country' | 'archivedAt' | 'websiteHost'>[]> {
-  const or: Record<string, unknown>[] = [{ nameKey: nameKey(input.name) }];
+  const lookups: Record<string, unknown>[] = [{ nameKey: nameKey(input.name) }];
   const host = websiteHost(input.website);
-  if (host) or.push({ websiteHost: host });
-  const query: Record<string, unknown> = { $or: or };
-  if (excludeId) query._id = trusted({ $ne: new Types.ObjectId(String(excludeId)) });
-  return PartnerModel.find(query, { name: 1, nameLocal: 1, country: 1, archivedAt: 1, websiteHost: 1 })
-    .sort({ archivedAt: 1, name: 1 })
-    .limit(10)
-    .lean();
+  if (host) lookups.push({ websiteHost: host });
+  const exclude = excludeId ? { _id: trusted({ $ne: new Types.ObjectId(String(excludeId)) }) } : {};
+  const fields = { name: 1, nameLocal: 1, country: 1, archivedAt: 1, websiteHost: 1 };
+  const found = await Promise.all(
+    lookups.map((f) =>
+      PartnerModel.find({ ...f, ...exclude }, fields)
+        .limit(5 * DUPLICATES_SHOWN)
+        .lean(),
+    ),
+  );
+  const byId = new Map(found.flat().map((p) => [p._id.toHexString(), p]));
+  return [...byId.values()]
+    .sort((a, b) => Number(!!a.archivedAt) - Number(!!b.archivedAt) || a.name.localeCompare(b.name))
+    .slice(0, DUPLICATES_SHOWN);
 }
 
 async function assertActiveOwner(owner: string | null): Promise<Types.ObjectId | null> {

@@ -13,7 +13,7 @@ import {
   type Contact,
   type ContactInput,
 } from '../../contacts/index.js';
-import { foldText, nameKey, PartnerModel, type Partner } from '../../partners/index.js';
+import { findPartnersByKeys, foldText, nameKey, PartnerModel, type Partner } from '../../partners/index.js';
 import {
   classifyDuplicate,
   registerImport,
@@ -142,7 +142,7 @@ export const contactImport: ImportDefinition<ContactImportInput, Existing, Looku
         {},
         PARTNER_FIELDS,
       )),
-      ...(await findIn<PartnerRef>(PartnerModel as AnyModel, 'nameKey', keys, {}, PARTNER_FIELDS)),
+      ...(await findPartnersByKeys<PartnerRef>(keys, [], PARTNER_FIELDS)),
     ];
     const byId = new Map<string, PartnerRef>();
     const byKey = new Map<string, PartnerRef[]>();

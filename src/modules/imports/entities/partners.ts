@@ -6,6 +6,7 @@ import { fieldErrors } from '../../../lib/validation.js';
 import { diffFields } from '../../audit/index.js';
 import {
   derivePartnerKeys,
+  findPartnersByKeys,
   nameKey,
   notifyPartnerUpdated,
   PartnerModel,
@@ -67,38 +68,6 @@ const MATCH_FIELDS = {
   websiteHost: 1,
   lastInteractionAt: 1,
 };
-const IN_LIMIT = 1000;
-
-/**
- * Existing partners sharing a name key or website host with the file's rows. FerretDB scans
- * the collection for each `$in` query, so a large file reads every partner's keys once
- * (a projection) and fetches only the matches in full.
- */
-async function existingMatches(keys: string[], hosts: string[]): Promise<Existing[]> {
-  if (!keys.length && !hosts.length) return [];
-  if (keys.length + hosts.length <= IN_LIMIT) {
-    const or: Record<string, unknown>[] = [];
-    if (keys.length) or.push({ nameKey: trusted({ $in: keys }) });
-    if (hosts.length) or.push({ websiteHost: trusted({ $in: hosts }) });
-    return PartnerModel.find({ $or: or }, MATCH_FIELDS).lean<Existing[]>();
-  }
-  const keySet = new Set(keys);
-  const hostSet = new Set(hosts);
-  const ids: Types.ObjectId[] = [];
-  const all = PartnerModel.find({}, { nameKey: 1, websiteHost: 1 })
-    .lean<{ _id: Types.ObjectId; nameKey: string; websiteHost: string | null }[]>()
-    .cursor({ batchSize: 5000 });
-  for await (const p of all) {
-    if (keySet.has(p.nameKey) || (p.websiteHost && hostSet.has(p.websiteHost))) ids.push(p._id);
-  }
-  const out: Existing[] = [];
-  for (let i = 0; i < ids.length; i += IN_LIMIT) {
-    const chunk = ids.slice(i, i + IN_LIMIT);
-    out.push(...(await PartnerModel.find({ _id: trusted({ $in: chunk }) }, MATCH_FIELDS).lean<Existing[]>()));
-  }
-  return out;
-}
-
 function comparable(field: string, value: unknown): string {
   if (value instanceof Types.ObjectId) return value.toHexString();
   if (value === '' || value === undefined || value === null) return field === 'tags' ? '[]' : 'null';
@@ -189,7 +158,7 @@ export const partnerImport: ImportDefinition<PartnerInput, Existing, Map<string,
     const hosts = [
       ...new Set(rows.map((p) => websiteHost(p.input!.website)).filter((h): h is string => !!h)),
     ];
-    const existing = await existingMatches(keys, hosts);
+    const existing = await findPartnersByKeys<Existing>(keys, hosts, MATCH_FIELDS);
     const byKey = new Map<string, Existing>();
     const byHost = new Map<string, Existing>();
     // Live partners before archived ones, as the duplicate warning lists them.
