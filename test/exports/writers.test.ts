@@ -66,4 +66,80 @@ describe('export writers', () => {
     expect((ws.getCell('C2').value as Date).toISOString()).to.equal(when.toISOString());
     expect(ws.getCell('A3').value).to.equal("'@cmd");
   });
+
+  for (const format of ['csv', 'xlsx'] as const) {
+    it(`when the ${format.toUpperCase()} output stops reading, then the writer stops taking rows within a few thousand (memory stays bounded), and goes on once the output reads again`, async () => {
+      const out = new PassThrough({ highWaterMark: 16 * 1024 });
+      const w = format === 'csv' ? csvWriter(out) : xlsxWriter(out, 'Partners');
+      await w.header(['name', 'name_local', 'website']);
+      let written = 0;
+      const writing = (async () => {
+        for (; written < 50_000; written += 1) {
+          await w.row([
+            `Golden Dragon Travel ${written}`,
+            `重庆旅游集团${written}`,
+            `https://p${written}.example`,
+          ]);
+        }
+        await w.end();
+      })();
+      // Nobody reads `out`: the writer must come to a stop rather than buffer all 50,000 rows.
+      let before = -1;
+      while (before !== written) {
+        before = written;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(written).to.be.below(5_000);
+
+      let bytes = 0;
+      out.on('data', (c: Buffer) => (bytes += c.length));
+      await writing;
+      expect(written).to.equal(50_000);
+      expect(bytes).to.be.above(0);
+    });
+  }
+
+  it('when rows come faster than the XLSX zip compresses them, then the writer waits for the zip: its entry stream never holds more than a few buffers', async () => {
+    // exceljs hands the sheet's XML to archiver without back-pressure; the writer must wait.
+    const proto = ExcelJS.stream.xlsx.WorkbookWriter.prototype as unknown as {
+      _openStream(path: string): {
+        write(...args: unknown[]): unknown;
+        pipes: { _writableState?: { length: number } }[];
+      };
+    };
+    const openStream = proto._openStream;
+    let maxBuffered = 0;
+    proto._openStream = function (path) {
+      const stream = openStream.call(this, path);
+      const write = stream.write.bind(stream);
+      stream.write = (...args) => {
+        const result = write(...args);
+        for (const pipe of stream.pipes)
+          maxBuffered = Math.max(maxBuffered, pipe._writableState?.length ?? 0);
+        return result;
+      };
+      return stream;
+    };
+    try {
+      const buf = await collect(async (out) => {
+        const w = xlsxWriter(out, 'Partners');
+        await w.header(['name', 'name_local', 'website', 'email', 'city']);
+        for (let i = 0; i < 30_000; i += 1) {
+          await w.row([
+            `Golden Dragon Travel ${i}`,
+            `重庆旅游集团${i}`,
+            `https://p${i}.example`,
+            `info${i}@p.example`,
+            'Bangkok',
+          ]);
+        }
+        await w.end();
+      });
+      expect(buf.length).to.be.above(0);
+    } finally {
+      proto._openStream = openStream;
+    }
+    expect(maxBuffered).to.be.above(0);
+    expect(maxBuffered).to.be.below(1024 * 1024);
+  });
 });

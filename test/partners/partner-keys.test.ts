@@ -1,13 +1,11 @@
 import { expect } from 'chai';
 import type { Types } from 'mongoose';
-import { SYSTEM } from '../../src/modules/audit/index.js';
 import {
   backfillPartnerKeys,
   findPartnersByKeys,
   nameKey,
   PartnerKeyModel,
   PartnerModel,
-  updatePartner,
 } from '../../src/modules/partners/index.js';
 import { loginAs } from '../support/agent.js';
 import { clearDatabase, useTestApp } from '../support/db.js';
@@ -38,25 +36,16 @@ describe('partner duplicate keys (the partnerkeys collection)', () => {
     await PartnerModel.insertMany([buildPartner({ name: 'Jade Hotel', website: 'jade.example' })]);
     expect(await keyTable()).to.deep.equal(await expectedTable());
 
-    await updatePartner(
-      String(b._id),
-      {
+    await manager
+      .post(`/partners/${b._id.toHexString()}`, {
         name: 'Lotus Travel Group',
-        nameLocal: null,
         type: 'travel_agency',
         country: 'TH',
-        city: null,
         website: 'https://lotus-group.example',
-        email: null,
-        phone: null,
         allianceStatus: 'member',
-        tags: [],
-        owner: null,
-        confirmDuplicate: true,
-      } as never,
-      manager.user,
-      SYSTEM,
-    );
+        confirmDuplicate: '1',
+      })
+      .expect(302);
     await manager
       .post(`/partners/${a._id.toHexString()}/merge`, {
         otherId: b._id.toHexString(),
@@ -103,6 +92,7 @@ describe('partner duplicate keys (the partnerkeys collection)', () => {
       Array.from({ length: 12 }, (_, i) => buildPartner({ name: `Bulk ${i}` })),
     );
     const fields = { name: 1, archivedAt: 1 };
+    type Found = { _id: Types.ObjectId; archivedAt: Date | null };
 
     // Few lookups: one equality query each.
     const few = await findPartnersByKeys(['siamtours'], ['siam.example'], fields);
@@ -110,7 +100,7 @@ describe('partner duplicate keys (the partnerkeys collection)', () => {
 
     // Many lookups: through the key collection; the stale key document is not a match.
     const padding = Array.from({ length: 10 }, (_, i) => `nothing${i}`);
-    const viaKeys = await findPartnersByKeys(
+    const viaKeys = await findPartnersByKeys<Found>(
       ['siamtours', 'renamedlater', ...padding],
       ['siam.example'],
       fields,

@@ -16,13 +16,20 @@ export async function writeRespectingBackPressure(out: Writable, chunk: string |
   await waitForDrain(out);
 }
 
-export async function waitForDrain(out: Writable): Promise<void> {
-  if (!out.writableNeedDrain) return;
+/**
+ * Waits while `stream` asks to drain. Fails when `out` closes first (by default the stream itself;
+ * for a stream inside the export's pipeline, the response: a client gone). Also reads the state
+ * flag of readable-stream 2 streams (archiver's), which have no `writableNeedDrain`.
+ */
+export async function waitForDrain(stream: Writable, out: Writable = stream): Promise<void> {
+  const state = (stream as Writable & { _writableState?: { needDrain?: boolean } })._writableState;
+  if (!(stream.writableNeedDrain ?? state?.needDrain)) return;
   const ac = new AbortController();
-  await Promise.race([
-    once(out, 'drain', { signal: ac.signal }),
-    once(out, 'close', { signal: ac.signal }).then(() => {
-      throw new Error('output closed');
-    }),
-  ]).finally(() => ac.abort());
+  const closed = once(out, 'close', { signal: ac.signal }).then(() => {
+    throw new Error('output closed');
+  });
+  const ended = stream === out ? [] : [once(stream, 'close', { signal: ac.signal })];
+  await Promise.race([once(stream, 'drain', { signal: ac.signal }), closed, ...ended]).finally(() =>
+    ac.abort(),
+  );
 }
