@@ -13,6 +13,7 @@ import { startJobs, stopJobs } from './lib/jobs.js';
 import { logger } from './lib/logger.js';
 import { JOB_DEFINERS } from './jobs.js';
 import { startTileWarmer, stopTileWarmer } from './modules/home/index.js';
+import { partnerKeysReady } from './modules/partners/index.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -38,6 +39,8 @@ async function start(): Promise<void> {
   if (stopping) return;
   await startJobs(mongoose.connection.db!, JOB_DEFINERS);
   logger.info('jobs started');
+  // A database written before the partner key collection gets it now, not at the first import.
+  void partnerKeysReady().catch((err: unknown) => logger.error({ err }, 'partner key backfill failed'));
   if (process.send) process.send({ ready: true, port });
   // A supervising process (the benchmark) learns when the dashboard is warm.
   void startTileWarmer().then((tiles) => {

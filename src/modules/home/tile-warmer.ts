@@ -6,7 +6,6 @@ import { ROLES, type Role } from '../../lib/permissions.js';
 import {
   dashboardTilesFor,
   loadTileFresh,
-  SHARED_TILE_TTL_MS,
   tileCacheKey,
   type TileContext,
 } from './dashboard-tiles.js';
@@ -20,11 +19,11 @@ import {
  */
 
 /**
- * The pause between warm-ups: the shared tiles' ttl. A warmed value is then never older than
- * this pause plus one warm-up (4 minutes at full bench scale on FerretDB), far inside the
- * hour a stale shared value may still be shown.
+ * The pause between warm-ups: on FerretDB one refresh of the shared tiles reads whole
+ * collections, so the database gets five quiet minutes between them. A warmed value is then
+ * never older than this pause plus one warm-up, inside the shared tiles' ttl.
  */
-export const WARM_EVERY_MS = SHARED_TILE_TTL_MS;
+export const WARM_EVERY_MS = 5 * 60_000;
 /** Keep warming for this long after the last dashboard view; an idle instance leaves the database alone. */
 export const WARM_WHILE_VIEWED_WITHIN_MS = 60 * 60_000;
 

@@ -46,6 +46,7 @@ export {
   findPartnersByKeys,
   insertKeys as insertPartnerKeys,
   PartnerKeyModel,
+  partnerKeysReady,
 } from './partner-keys.js';
 export { foldText, nameKey, parseTags, queryTokens, searchTokens, tagKey, websiteHost } from './normalise.js';
 export { partnersRouter } from './partners.routes.js';

@@ -111,7 +111,7 @@ export function keepPartnerKeys(schema: Schema): void {
 
 /**
  * Builds the key collection from the partners, in batches; keys the hooks wrote meanwhile are
- * kept. Safe to repeat; runs once per database (backfillOnce in partnerIdsWithKeys).
+ * kept. Safe to repeat; runs once per database (partnerKeysReady).
  */
 export async function backfillPartnerKeys(): Promise<number> {
   const partners = model('Partner');
@@ -129,9 +129,17 @@ export async function backfillPartnerKeys(): Promise<number> {
   return done + batch.length;
 }
 
+/**
+ * Resolves once the key collection is complete: at once, after the first call in a database
+ * written before it existed (the server calls this at start, so that first call is not an import).
+ */
+export function partnerKeysReady(): Promise<void> {
+  return backfillOnce('backfill:partnerkeys', backfillPartnerKeys);
+}
+
 /** Ids of partners whose name key or website host is among these, from the key collection. */
 async function idsFromKeyCollection(keySet: Set<string>, hostSet: Set<string>): Promise<Types.ObjectId[]> {
-  await backfillOnce('backfill:partnerkeys', backfillPartnerKeys);
+  await partnerKeysReady();
   const ids: Types.ObjectId[] = [];
   const all = PartnerKeyModel.find({}, KEY_FIELDS).lean<KeyFields[]>().cursor({ batchSize: 5000 });
   for await (const p of all) {
