@@ -149,8 +149,9 @@ const CONCURRENT = `${connections} connections`;
 
 /**
  * Times a page: the first request on its own (cold caches; a page slower than PROBE_SECONDS is
- * reported as such instead of holding the run), then concurrent clients, or, for a slow page,
- * sequential requests; a page whose first request outlasted `duration` is reported by that one.
+ * reported as such instead of holding the run), then concurrent clients, or, for a page slow
+ * even on its second request, sequential requests; a page whose first request outlasted
+ * `duration` is reported by that one.
  * Returns null (with a line printed) when the page does not answer 200.
  */
 async function measurePage(
@@ -177,11 +178,19 @@ async function measurePage(
     console.log(`  skipped ${name}: ${new URL(url).pathname} answers ${probe.status}`);
     return null;
   }
+  // A page slow only while its caches were cold (the dashboard's first view) is driven by how
+  // fast it answers once they are warm: a second request decides.
+  let decidingMs = firstMs;
+  if (!sameModeAs && firstMs >= SLOW_FIRST_MS && firstMs < duration * 1000) {
+    const again = performance.now();
+    await (await fetch(url, { headers, redirect: 'manual' })).arrayBuffer();
+    decidingMs = Math.round(performance.now() - again);
+  }
   // A comparison (the baseline) is driven the way its counterpart was, or req/s would compare
   // four clients against one.
   const mode =
     sameModeAs?.note ??
-    (firstMs >= duration * 1000 ? FIRST_ONLY : firstMs >= SLOW_FIRST_MS ? SEQUENTIAL : CONCURRENT);
+    (firstMs >= duration * 1000 ? FIRST_ONLY : decidingMs >= SLOW_FIRST_MS ? SEQUENTIAL : CONCURRENT);
   let run: { times: number[]; seconds: number; non2xx: number; errors: number };
   if (mode === FIRST_ONLY) run = { times: [firstMs], seconds: firstMs / 1000, non2xx: 0, errors: 0 };
   else if (mode === SEQUENTIAL) run = await measureSequential(url, headers);

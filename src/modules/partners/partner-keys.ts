@@ -76,7 +76,8 @@ function keyChange(update: Update | null): Update | null {
 /**
  * Registers the write hooks that keep the key collection: create and save, insertMany, and any
  * update that sets nameKey or websiteHost (services set both with derivePartnerKeys). Raw driver
- * writes bypass them: call insertKeys yourself (the benchmark generator does).
+ * writes bypass them: the benchmark generator's fill a new database, whose keys the backfill
+ * at server start adds; anything else calls insertKeys.
  */
 export function keepPartnerKeys(schema: Schema): void {
   schema.pre('save', function () {
