@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { AuditEntryModel } from '../../src/modules/audit/index.js';
-import { PartnerModel } from '../../src/modules/partners/index.js';
+import { PartnerKeyModel, PartnerModel } from '../../src/modules/partners/index.js';
 import { loginAs, type LoggedIn } from '../support/agent.js';
 import { clearDatabase, useTestApp } from '../support/db.js';
 import { createPartner } from '../factories/partner.js';
@@ -156,6 +156,34 @@ describe('imports: partners', () => {
     }).expect(200);
     const mine = await PartnerModel.findOne({ name: 'Mine Travel' }).lean();
     expect(String(mine!.owner)).to.equal(coordinator.user._id.toHexString());
+  });
+
+  it('when a partner is imported, then its stored document has the same fields, of the same types, as one made with the form, and its duplicate keys are kept', async () => {
+    const form = {
+      name: 'Form Made Travel',
+      type: 'hotel',
+      country: 'TH',
+      website: 'form.example',
+      allianceStatus: 'member',
+      tags: 'a; b',
+    };
+    await manager.post('/partners', form).expect(302);
+    const file = `${HEADER}\r\nImport Made Travel,,hotel,TH,,import.example,,,member,a; b,\r\n`;
+    await upload(manager, file, { dryRun: false }).expect(200);
+    const [byForm, byImport] = await Promise.all(
+      ['Form Made Travel', 'Import Made Travel'].map((name) => PartnerModel.collection.findOne({ name })),
+    );
+    const shape = (doc: Record<string, unknown> | null | undefined) =>
+      Object.entries(doc ?? {})
+        .filter(([k]) => k !== '__v')
+        .map(
+          ([k, v]) =>
+            `${k}:${v === null ? 'null' : Array.isArray(v) ? 'array' : v instanceof Date ? 'date' : typeof v === 'object' ? v.constructor.name : typeof v}`,
+        )
+        .sort();
+    expect(shape(byImport)).to.deep.equal(shape(byForm));
+    const keys = await PartnerKeyModel.findById(byImport!._id).lean();
+    expect(keys).to.include({ nameKey: byImport!.nameKey, websiteHost: 'import.example' });
   });
 
   it('when headers differ in case and unknown columns come along, then the known ones are matched and the others reported', async () => {

@@ -192,8 +192,13 @@ export const partnerImport: ImportDefinition<PartnerInput, Existing, Map<string,
     }
   },
 
+  // Complete documents, inserted without Mongoose's hydration (`lean`: 3 of 7 seconds for
+  // 10,000 partners): the rows passed the form's Joi schema, so they are cast and valid; every
+  // field the schema defaults and the timestamps are set here (a test compares the result with
+  // a partner made with the form). The write hooks (key collection) still run.
   async create(rows, user) {
     const mayAssign = can(user, 'partners.update');
+    const now = new Date();
     const docs = rows.map((p) => {
       const { confirmDuplicate: _c, owner, ...fields } = p.input!;
       return {
@@ -201,11 +206,16 @@ export const partnerImport: ImportDefinition<PartnerInput, Existing, Map<string,
         ...fields,
         // Coordinators own what they import, as with the form.
         owner: mayAssign ? (owner ? new Types.ObjectId(owner) : null) : user._id,
+        lastInteractionAt: null,
+        archivedAt: null,
+        mergedInto: null,
         createdBy: user._id,
         ...derivePartnerKeys({ ...fields, lastInteractionAt: null }),
+        createdAt: now,
+        updatedAt: now,
       };
     });
-    await PartnerModel.insertMany(docs, { ordered: false });
+    await PartnerModel.insertMany(docs, { ordered: false, lean: true });
     return docs.map((d) => d._id);
   },
 
