@@ -8,7 +8,7 @@ import {
   type AgreementRow,
 } from '../../agreements/index.js';
 import { partnerNames } from '../../partners/index.js';
-import { registerExport } from '../registry.js';
+import { EXPORT_CURSOR_BATCH, registerExport } from '../registry.js';
 import { ownerEmails } from './partners.js';
 
 export const AGREEMENT_COLUMNS = [
@@ -53,7 +53,7 @@ registerExport<AgreementRow, Ctx, AgreementListFilter>({
       rows: AgreementModel.find(query, AGREEMENT_LIST_FIELDS)
         .sort({ createdAt: -1, _id: -1 })
         .lean<AgreementRow[]>()
-        .cursor({ batchSize: 1000 }),
+        .cursor({ batchSize: EXPORT_CURSOR_BATCH }),
       count: () => AgreementModel.countDocuments(query),
     });
   },

@@ -8,7 +8,7 @@ import {
   type ComplaintCase,
 } from '../../cases/index.js';
 import { deskNames } from '../../desks/index.js';
-import { registerExport } from '../registry.js';
+import { EXPORT_CURSOR_BATCH, registerExport } from '../registry.js';
 
 export const CASE_COLUMNS = [
   'number',
@@ -59,7 +59,7 @@ registerExport<Row, Ctx, CaseListQuery>({
       rows: CaseModel.find(filter, FIELDS)
         .sort({ dueAt: 1, _id: 1 })
         .lean<Row[]>()
-        .cursor({ batchSize: 1000 }),
+        .cursor({ batchSize: EXPORT_CURSOR_BATCH }),
       count: () => CaseModel.countDocuments(filter),
     });
   },

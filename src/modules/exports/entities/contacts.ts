@@ -6,7 +6,7 @@ import {
   type ContactListFilter,
 } from '../../contacts/index.js';
 import { partnerNames } from '../../partners/index.js';
-import { registerExport } from '../registry.js';
+import { EXPORT_CURSOR_BATCH, registerExport } from '../registry.js';
 
 export const CONTACT_COLUMNS = [
   'name',
@@ -59,7 +59,7 @@ registerExport<Row, Ctx, ContactListFilter>({
       rows: ContactModel.find(query, FIELDS)
         .sort({ sortName: 1, _id: 1 })
         .lean<Row[]>()
-        .cursor({ batchSize: 1000 }),
+        .cursor({ batchSize: EXPORT_CURSOR_BATCH }),
       count: () => ContactModel.countDocuments(query),
     };
   },

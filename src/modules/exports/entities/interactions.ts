@@ -8,7 +8,7 @@ import {
   type InteractionListQuery,
   type InteractionRow,
 } from '../../interactions/index.js';
-import { registerExport } from '../registry.js';
+import { EXPORT_CURSOR_BATCH, registerExport } from '../registry.js';
 
 export const INTERACTION_COLUMNS = [
   'occurred_at',
@@ -41,7 +41,7 @@ registerExport<InteractionRow, Ctx, InteractionListQuery>({
       rows: InteractionModel.find(query, INTERACTION_ROW_FIELDS)
         .sort({ occurredAt: -1, _id: -1 })
         .lean<InteractionRow[]>()
-        .cursor({ batchSize: 1000 }),
+        .cursor({ batchSize: EXPORT_CURSOR_BATCH }),
       count: () => InteractionModel.countDocuments(query),
     });
   },

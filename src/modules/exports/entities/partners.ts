@@ -8,7 +8,7 @@ import {
   type PartnerListFilter,
 } from '../../partners/index.js';
 import { UserModel } from '../../users/index.js';
-import { registerExport } from '../registry.js';
+import { EXPORT_CURSOR_BATCH, registerExport } from '../registry.js';
 
 /** The SPEC partner CSV header; import reads the same keys. */
 export const PARTNER_COLUMNS = [
@@ -77,7 +77,7 @@ registerExport<Row, Ctx, PartnerListFilter>({
       rows: PartnerModel.find(query, FIELDS)
         .sort(SORTS[filters.sort])
         .lean<Row[]>()
-        .cursor({ batchSize: 1000 }),
+        .cursor({ batchSize: EXPORT_CURSOR_BATCH }),
       count: () => PartnerModel.countDocuments(query),
     };
   },

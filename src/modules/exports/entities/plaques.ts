@@ -8,7 +8,7 @@ import {
   type PlaqueRow,
 } from '../../plaques/index.js';
 import { partnerNames } from '../../partners/index.js';
-import { registerExport } from '../registry.js';
+import { EXPORT_CURSOR_BATCH, registerExport } from '../registry.js';
 
 export const PLAQUE_COLUMNS = [
   'serial',
@@ -44,7 +44,7 @@ registerExport<PlaqueRow, Ctx, PlaqueListFilter>({
       rows: PlaqueModel.find(query, PLAQUE_ROW_FIELDS)
         .sort({ awardedAt: -1, _id: -1 })
         .lean<PlaqueRow[]>()
-        .cursor({ batchSize: 1000 }),
+        .cursor({ batchSize: EXPORT_CURSOR_BATCH }),
       count: () => PlaqueModel.countDocuments(query),
     });
   },

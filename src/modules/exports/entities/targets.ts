@@ -1,7 +1,7 @@
 import { objectIds, trusted } from '../../../lib/db/index.js';
 import { Joi } from '../../../lib/validation.js';
 import { ActualModel, MarketModel, type Actual, type Market } from '../../targets/index.js';
-import { registerExport } from '../registry.js';
+import { EXPORT_CURSOR_BATCH, registerExport } from '../registry.js';
 
 // Monthly actuals in the SPEC's import format (origin,destination,year,month,visitors), so an
 // export re-imports unchanged; one market's, one year's, or all.
@@ -33,7 +33,7 @@ registerExport<ActualRow, Markets, ActualFilter>({
       rows: ActualModel.find(query, { market: 1, year: 1, month: 1, visitors: 1, source: 1 })
         .sort({ market: 1, yearMonth: 1, _id: 1 })
         .lean<ActualRow[]>()
-        .cursor({ batchSize: 1000 }),
+        .cursor({ batchSize: EXPORT_CURSOR_BATCH }),
       count: () => ActualModel.countDocuments(query),
     });
   },
@@ -72,7 +72,10 @@ registerExport<Market, null, Record<string, unknown>>({
   filters: Joi.object({ after: Joi.string().max(300).allow('') }),
   query() {
     return Promise.resolve({
-      rows: MarketModel.find({}).sort({ pairKey: 1, _id: 1 }).lean<Market[]>().cursor({ batchSize: 1000 }),
+      rows: MarketModel.find({})
+        .sort({ pairKey: 1, _id: 1 })
+        .lean<Market[]>()
+        .cursor({ batchSize: EXPORT_CURSOR_BATCH }),
       count: () => MarketModel.countDocuments({}),
     });
   },
