@@ -5,9 +5,10 @@ type Update = Record<string, unknown>;
 /**
  * Keeps a stored boolean `flag` equal to `derive(doc[field])` on every write path of a schema:
  * save, insertMany, and updateOne/updateMany/findOneAndUpdate setting `field` directly, in `$set`
- * or in `$setOnInsert`. (Raw driver writes and bulkWrite bypass it: give them the flag yourself.) FerretDB hands a top-level boolean equality to PostgreSQL but decodes every
- * document for `field: null` or a range, so queries that run often ask for the flag instead, and
- * no writer can forget to set it.
+ * or in `$setOnInsert` (raw driver writes and bulkWrite bypass it: give them the flag yourself).
+ * FerretDB hands a top-level boolean equality to PostgreSQL but decodes every document for
+ * `field: null` or a range, so queries that run often ask for the flag instead, and no writer
+ * can forget to set it.
  */
 export function keepStoredFlag(
   schema: Schema,

@@ -23,8 +23,8 @@ const notificationSchema = new Schema(
 notificationSchema.index({ dedupeKey: 1 }, { unique: true });
 // The header bell counts unread ones on every page; the dashboard lists the newest of them.
 notificationSchema.index({ user: 1, unread: 1, createdAt: -1 });
-keepStoredFlag(notificationSchema, 'unread', 'readAt', (at) => at == null);
 notificationSchema.index({ user: 1, createdAt: -1, _id: -1 });
+keepStoredFlag(notificationSchema, 'unread', 'readAt', (at) => at == null);
 
 export type Notification = InferSchemaType<typeof notificationSchema> & { _id: Types.ObjectId };
 export const NotificationModel = model('Notification', notificationSchema);

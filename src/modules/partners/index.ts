@@ -44,7 +44,6 @@ export {
 export {
   backfillPartnerKeys,
   findPartnersByKeys,
-  insertKeys as insertPartnerKeys,
   PartnerKeyModel,
   partnerKeysReady,
 } from './partner-keys.js';
