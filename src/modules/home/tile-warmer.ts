@@ -3,12 +3,7 @@ import { config, LOCALES } from '../../config/index.js';
 import { translator } from '../../lib/i18n.js';
 import { logger } from '../../lib/logger.js';
 import { ROLES, type Role } from '../../lib/permissions.js';
-import {
-  dashboardTilesFor,
-  loadTileFresh,
-  tileCacheKey,
-  type TileContext,
-} from './dashboard-tiles.js';
+import { dashboardTilesFor, loadTileFresh, tileCacheKey, type TileContext } from './dashboard-tiles.js';
 
 /**
  * The management tiles read whole collections on FerretDB (seconds at alliance scale), and the
