@@ -111,14 +111,21 @@ export function keepPartnerKeys(schema: Schema): void {
 }
 
 /**
- * Builds the key collection from the partners, in batches; keys the hooks wrote meanwhile are
- * kept. Safe to repeat; runs once per database (partnerKeysReady).
+ * Adds the keys of partners that have none, in batches, and returns how many; keys the hooks
+ * wrote are kept. Safe to repeat; runs once per database (partnerKeysReady).
  */
 export async function backfillPartnerKeys(): Promise<number> {
   const partners = model('Partner');
+  // Keys the hooks already wrote are left out: each duplicate insert is an error line in
+  // FerretDB's log, thousands of them for a database whose partners mostly have keys.
+  const have = new Set<string>();
+  for await (const k of PartnerKeyModel.find({}, { _id: 1 }).lean().cursor({ batchSize: 5000 })) {
+    have.add(String(k._id));
+  }
   let done = 0;
   let batch: KeyFields[] = [];
   for await (const p of partners.find({}, KEY_FIELDS).lean<KeyFields[]>().cursor({ batchSize: 5000 })) {
+    if (have.has(String(p._id))) continue;
     batch.push(p);
     if (batch.length >= 5000) {
       await insertKeys(batch);
