@@ -3,7 +3,7 @@ import { trusted } from '../../lib/db/index.js';
 import { countryName } from '../../lib/countries.js';
 import { nextDay, startOfDayInZone, toLocalDay } from '../../lib/local-time.js';
 import { InteractionModel } from '../interactions/index.js';
-import { newestUnread, UNREAD_COUNT_CAP, unreadCount } from '../notifications/index.js';
+import { newestUnread } from '../notifications/index.js';
 import { PartnerModel, partnerNames } from '../partners/index.js';
 import { registerDashboardTile, type TileContext } from './dashboard-tiles.js';
 
@@ -62,10 +62,12 @@ async function loadFollowUps({ user, now, timeZone }: TileContext) {
   };
 }
 
-/** My unread notifications, newest first, and how many (up to UNREAD_COUNT_CAP). */
+/**
+ * My newest unread notifications. Their count is the header bell's (res.locals, which tile views
+ * see): counting them again here would be a second query per view.
+ */
 async function loadNotifications({ user }: TileContext) {
-  const [count, rows] = await Promise.all([unreadCount(user._id), newestUnread(user._id, LIST_SIZE)]);
-  return { count, capped: count >= UNREAD_COUNT_CAP, rows };
+  return { rows: await newestUnread(user._id, LIST_SIZE) };
 }
 
 /**

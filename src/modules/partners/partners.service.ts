@@ -6,6 +6,7 @@ import { can, canOnRecord } from '../../lib/permissions.js';
 import { diffFields, recordAudit, type AuditContext } from '../audit/index.js';
 import { UserModel } from '../users/index.js';
 import { nameKey, queryTokens, tagKey, websiteHost } from './normalise.js';
+import { findPartnersByKeys } from './partner-keys.js';
 import { notifyPartnerUpdated } from './partner-extensions.js';
 import { derivePartnerKeys, PartnerModel, type Partner } from './partner.model.js';
 import type { PartnerInput, PartnerListFilter, PartnerSort } from './partners.schemas.js';
@@ -87,29 +88,17 @@ export function assertCanEdit(user: Express.User | undefined, partner: Pick<Part
 
 const DUPLICATES_SHOWN = 10;
 
-/**
- * Likely duplicates: same normalised name or same website host (archived ones included), live
- * ones first. One equality query per key rather than an `$or`: FerretDB hands an equality to
- * PostgreSQL but decodes every partner for an `$or`.
- */
+/** Likely duplicates: same normalised name or same website host (archived ones included), live ones first. */
 export async function findDuplicates(
   input: { name: string; website?: string | null },
   excludeId?: Types.ObjectId | string,
 ): Promise<Pick<Partner, '_id' | 'name' | 'nameLocal' | 'country' | 'archivedAt' | 'websiteHost'>[]> {
-  const lookups: Record<string, unknown>[] = [{ nameKey: nameKey(input.name) }];
   const host = websiteHost(input.website);
-  if (host) lookups.push({ websiteHost: host });
-  const exclude = excludeId ? { _id: trusted({ $ne: new Types.ObjectId(String(excludeId)) }) } : {};
-  const fields = { name: 1, nameLocal: 1, country: 1, archivedAt: 1, websiteHost: 1 };
-  const found = await Promise.all(
-    lookups.map((f) =>
-      PartnerModel.find({ ...f, ...exclude }, fields)
-        .limit(5 * DUPLICATES_SHOWN)
-        .lean(),
-    ),
-  );
-  const byId = new Map(found.flat().map((p) => [p._id.toHexString(), p]));
-  return [...byId.values()]
+  const found = await findPartnersByKeys<
+    Pick<Partner, '_id' | 'name' | 'nameLocal' | 'country' | 'archivedAt' | 'websiteHost'>
+  >([nameKey(input.name)], host ? [host] : [], { name: 1, nameLocal: 1, country: 1, archivedAt: 1 });
+  return found
+    .filter((p) => !excludeId || String(p._id) !== String(excludeId))
     .sort((a, b) => Number(!!a.archivedAt) - Number(!!b.archivedAt) || a.name.localeCompare(b.name))
     .slice(0, DUPLICATES_SHOWN);
 }
